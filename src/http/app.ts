@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { renderError } from './render-error.ts';
+import type { AppEnv } from './route.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
+import { registerProgramRoutes } from './routes/programs.ts';
+import type { Services } from './services.ts';
+
+/**
+ * Each domain adds its routes through one register function, listed here in one place.
+ * Route files live in src/http/routes/<domain>.ts.
+ */
+const registrations: ((app: Hono<AppEnv>) => void)[] = [registerProgramRoutes, registerKeyRoutes];
+
+/** The whole HTTP surface, without a listening socket (tests call `app.request`). */
+export function createApp(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async function provideServices(c, next) {
+    c.set('services', services);
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 2 * 1024 * 1024,
+      onError: () => {
+        throw new AppError('payload_too_large', 'the request body is larger than 2 MB');
+      },
+    }),
+  );
+  app.onError(renderError);
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  app.get('/health', async (c) => {
+    const { sql } = await import('kysely');
+    await sql`SELECT 1`.execute(services.store.db);
+    return c.json({ status: 'ok', store: services.store.kind });
+  });
+  app.get('/openapi.json', (c) => c.json(openApiDocument(services.publicUrl)));
+
+  for (const register of registrations) register(app);
+  return app;
+}

@@ -1,0 +1,38 @@
+import type { Context } from 'hono';
+import { findApiKey, type Role } from '../governance/api-keys.ts';
+import type { Services } from './services.ts';
+
+/** Who is calling: resolved from a Bearer API key (or, later, a console session). */
+export interface Auth {
+  workspaceId: string;
+  role: Role;
+  /** Stable actor id for the audit log, e.g. `key:<id>` or `user:<id>`. */
+  actorId: string;
+  name: string;
+}
+
+export type Authenticator = (c: Context, services: Services) => Promise<Auth | undefined>;
+
+/** Bearer API keys: `Authorization: Bearer cus_…`. */
+export const bearerAuthenticator: Authenticator = async (c, services) => {
+  const header = c.req.header('authorization');
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  if (!match?.[1]) return undefined;
+  const key = await findApiKey(services.store.db, match[1]);
+  if (!key) return undefined;
+  return { workspaceId: key.workspaceId, role: key.role, actorId: `key:${key.keyId}`, name: key.name };
+};
+
+/**
+ * The authenticators tried in order; a module that adds a way to sign in (console
+ * sessions) registers its own here.
+ */
+export const authenticators: Authenticator[] = [bearerAuthenticator];
+
+export async function authenticate(c: Context, services: Services): Promise<Auth | undefined> {
+  for (const authenticator of authenticators) {
+    const auth = await authenticator(c, services);
+    if (auth) return auth;
+  }
+  return undefined;
+}
