@@ -111,6 +111,105 @@ export interface RetentionTasksTable {
   closed_at: Date | null;
 }
 
+export interface ConsentKeysTable {
+  workspace_id: string;
+  secret: string;
+  created_at: Generated<Date>;
+}
+
+export interface ConsentWordingsTable {
+  workspace_id: string;
+  hash: string;
+  lang: string;
+  text: string;
+  created_at: Generated<Date>;
+}
+
+export interface ConsentEventsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  seq: number;
+  subject: string;
+  granted: Json<string[]>;
+  denied: Json<string[]>;
+  granted_uses: Json<string[]>;
+  denied_uses: Json<string[]>;
+  notice_version: number;
+  wording_hash: string | null;
+  method: 'banner' | 'preference_center' | 'api' | 'import' | 'gpc';
+  jurisdiction: string | null;
+  at: Timestamp;
+  page_url: string | null;
+  ip_hash: string | null;
+  user_agent: string | null;
+  gpc: boolean;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ConsentChainHeadsTable {
+  workspace_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface ConsentStateTable {
+  workspace_id: string;
+  subject: string;
+  data_use: string;
+  notice_key: string;
+  granted: boolean;
+  method: string;
+  gpc: boolean;
+  notice_version: number;
+  event_seq: number;
+  updated_at: Timestamp;
+}
+
+export interface SubjectRestrictionsTable {
+  id: string;
+  workspace_id: string;
+  subject: string;
+  kind: 'restriction' | 'objection' | 'opt_out_sale' | 'limit_sensitive' | 'do_not_contact';
+  purposes: Json<string[]> | null;
+  created_at: Timestamp;
+  lifted_at: Timestamp | null;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  workspace_id: string;
+  list: string;
+  email: string;
+  address_hash: string;
+  status: 'pending' | 'confirmed' | 'unsubscribed';
+  token_hash: string | null;
+  source: string;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  unsubscribed_at: Timestamp | null;
+}
+
+export interface SuppressionsTable {
+  id: string;
+  workspace_id: string;
+  address_hash: string;
+  list: string | null;
+  reason: string;
+  source: string;
+  created_at: Timestamp;
+}
+
+export interface PreferenceCodesTable {
+  id: string;
+  workspace_id: string;
+  address_hash: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  attempts: Generated<number>;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -119,6 +218,15 @@ export interface Database {
   retention_holds: RetentionHoldsTable;
   retention_runs: RetentionRunsTable;
   retention_tasks: RetentionTasksTable;
+  consent_keys: ConsentKeysTable;
+  consent_wordings: ConsentWordingsTable;
+  consent_events: ConsentEventsTable;
+  consent_chain_heads: ConsentChainHeadsTable;
+  consent_state: ConsentStateTable;
+  subject_restrictions: SubjectRestrictionsTable;
+  subscriptions: SubscriptionsTable;
+  suppressions: SuppressionsTable;
+  preference_codes: PreferenceCodesTable;
 }
 
 /** Tables whose rows belong to a workspace: every read and write through a scope filters on it. */
