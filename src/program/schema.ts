@@ -269,6 +269,48 @@ const customer = z.strictObject({
   account_id: z.union([z.string(), z.number()]).optional(),
 });
 
+/**
+ * Who among the company's staff may touch customer data, and how much of it: field
+ * allow-lists per staff role (GroupCamp's support sees only admin names, team names,
+ * counters and configuration) and purpose-bound tools (IRIS Connect's content oversight).
+ */
+const accessPolicies = z.strictObject({
+  /** Hours a customer's approval lasts unless the request asks for less. */
+  default_grant_hours: z.number().int().positive().max(720).default(24),
+  /** Longest approval a staff member may ask for. */
+  max_grant_hours: z.number().int().positive().max(2160).default(168),
+  roles: z
+    .array(
+      z.strictObject({
+        key,
+        description: z.string().optional(),
+        /** `read` or `write`; a grant cannot exceed this. */
+        modes: z.array(z.enum(['read', 'write'])).default(['read']),
+        /** Systems this role may ask access to; all when omitted. */
+        systems: z.array(z.string()).optional(),
+        /** Dataset field paths (`dataset.collection.field`, `*` for any segment) this role may see; all when omitted. */
+        allowed_fields: z.array(z.string()).optional(),
+        /** Whether a live customer grant is needed (true for everyone touching customer data). */
+        requires_grant: z.boolean().default(true),
+      }),
+    )
+    .default([]),
+  staff: z
+    .array(z.strictObject({ id: z.string().min(1), name: z.string().optional(), role: key }))
+    .default([]),
+  tools: z
+    .array(
+      z.strictObject({
+        key,
+        name: z.string().min(1),
+        /** The one purpose the tool may be used for; every use is logged with it. */
+        purpose: z.string().min(1),
+        requires_grant: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+});
+
 export const programSchema = z.strictObject({
   version: z.literal(1).default(1),
   organization,
@@ -291,6 +333,7 @@ export const programSchema = z.strictObject({
   retention_rules: z.array(retentionRuleSchema).default([]),
   rights,
   customers: z.array(customer).default([]),
+  access_policies: accessPolicies.optional(),
   notice: z
     .strictObject({
       introduction: z.string().optional(),
@@ -311,3 +354,4 @@ export type ConsentNotice = ProgramDoc['consent_notices'][number];
 export type LegalBasis = z.infer<typeof legalBasis>;
 export type RequestType = z.infer<typeof requestType>;
 export type Connection = NonNullable<System['connection']>;
+export type AccessPolicies = NonNullable<ProgramDoc['access_policies']>;
