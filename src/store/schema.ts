@@ -210,6 +210,123 @@ export interface PreferenceCodesTable {
   used_at: Timestamp | null;
 }
 
+export interface DsrRequestsTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  state: string;
+  jurisdiction: string;
+  channel: string;
+  identities: Json<Record<string, string[]>>;
+  contact_email: string;
+  subject_key: string;
+  details: Json<Record<string, unknown>>;
+  received_at: Date;
+  due_at: Date;
+  legal_due_at: Date;
+  receipt_confirm_by: Date | null;
+  deadline_rule: string;
+  extended: Generated<boolean>;
+  extension_reason: string | null;
+  verification_level: string;
+  verification: Json<Record<string, unknown>>;
+  verified_at: Date | null;
+  needs_approval: Generated<boolean>;
+  decided_at: Date | null;
+  decided_by: string | null;
+  denial_reason: string | null;
+  denial_text: string | null;
+  flags: Json<Record<string, unknown>[]>;
+  customer_key: string | null;
+  customer_decision: string | null;
+  agent: Json<Record<string, unknown>> | null;
+  dry_run: Generated<boolean>;
+  result: Json<Record<string, unknown>> | null;
+  package_path: string | null;
+  completed_at: Date | null;
+  closed_response: string | null;
+  program_version: number | null;
+  external_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface DsrRequestEventsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  request_id: string;
+  at: Date;
+  actor: string;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  details: Json<Record<string, unknown>> | null;
+}
+
+export interface DsrVerificationCodesTable {
+  id: string;
+  workspace_id: string;
+  request_id: string;
+  code_hash: string;
+  link_hash: string;
+  expires_at: Date;
+  attempts: Generated<number>;
+  consumed_at: Date | null;
+  created_at: Date;
+}
+
+export interface DsrTokensTable {
+  id: string;
+  workspace_id: string;
+  request_id: string;
+  purpose: 'download' | 'customer_decision' | 'agent_confirm';
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Date;
+}
+
+export interface DsrAttachmentsTable {
+  id: string;
+  workspace_id: string;
+  request_id: string;
+  kind: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  created_at: Date;
+}
+
+export interface DsrRunJournalTable {
+  workspace_id: string;
+  request_id: string;
+  collection: string;
+  status: string;
+  rows: Generated<number>;
+  error: Json<Record<string, unknown>> | null;
+  attempts: Generated<number>;
+  updated_at: Date;
+}
+
+export interface DsrRestrictionsTable {
+  id: string;
+  workspace_id: string;
+  request_id: string;
+  kind: string;
+  subject_key: string;
+  processing: string | null;
+  recorded_at: Date;
+}
+
+export interface DsrSettingsTable {
+  workspace_id: string;
+  settings: Json<Record<string, unknown>>;
+  updated_at: Date;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -227,6 +344,14 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   suppressions: SuppressionsTable;
   preference_codes: PreferenceCodesTable;
+  dsr_requests: DsrRequestsTable;
+  dsr_request_events: DsrRequestEventsTable;
+  dsr_verification_codes: DsrVerificationCodesTable;
+  dsr_tokens: DsrTokensTable;
+  dsr_attachments: DsrAttachmentsTable;
+  dsr_run_journal: DsrRunJournalTable;
+  dsr_restrictions: DsrRestrictionsTable;
+  dsr_settings: DsrSettingsTable;
 }
 
 /** Tables whose rows belong to a workspace: every read and write through a scope filters on it. */
