@@ -327,6 +327,192 @@ export interface DsrSettingsTable {
   updated_at: Date;
 }
 
+export interface ServerKeysTable {
+  id: string;
+  workspace_id: string;
+  purpose: 'audit_anchor' | 'link_signing';
+  /** SPKI PEM of the Ed25519 public key (anchors); null for HMAC secrets. */
+  public_key: string | null;
+  /** PKCS#8 PEM private key, or the base64url HMAC secret. */
+  secret: string;
+  created_at: Generated<Date>;
+}
+
+export interface AuditAnchorsTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  head_hash: string;
+  signed_at: Date;
+  key_id: string;
+  signature: string;
+}
+
+export interface AccessGrantsTable {
+  id: string;
+  workspace_id: string;
+  staff_id: string;
+  staff_role: string | null;
+  customer_key: string;
+  ticket: string;
+  purpose: string;
+  systems: Json<string[]>;
+  mode: 'read' | 'write';
+  hours: number;
+  status: 'requested' | 'approved' | 'denied' | 'revoked';
+  approver_email: string;
+  requested_at: Date;
+  requested_by: string;
+  decided_at: Date | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  expires_at: Date | null;
+}
+
+export interface ToolUsesTable {
+  id: string;
+  workspace_id: string;
+  tool_key: string;
+  staff_id: string;
+  customer_key: string | null;
+  purpose: string;
+  ticket: string | null;
+  grant_id: string | null;
+  used_at: Date;
+  recorded_by: string;
+}
+
+export interface UsersTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  name: string | null;
+  role: 'owner' | 'admin' | 'reviewer' | 'auditor';
+  /** scrypt hash (hex); null until the invitation is accepted with a password. */
+  password_hash: string | null;
+  password_salt: string | null;
+  password_params: Json<{ N: number; r: number; p: number; keylen: number }> | null;
+  failed_attempts: Generated<number>;
+  locked_until: Date | null;
+  last_sign_in_at: Date | null;
+  disabled_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  /** sha256 of the cookie value; the value itself is never stored. */
+  token_hash: string;
+  csrf_token: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface UserTokensTable {
+  id: string;
+  workspace_id: string;
+  kind: 'invitation' | 'magic_link';
+  email: string;
+  role: 'owner' | 'admin' | 'reviewer' | 'auditor' | null;
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface SubProcessorChangesTable {
+  id: string;
+  workspace_id: string;
+  processor_key: string;
+  kind: 'add' | 'replace';
+  replaces_key: string | null;
+  description: string | null;
+  dpia_ref: string | null;
+  window_days: number;
+  status: 'draft' | 'notified' | 'activated' | 'withdrawn';
+  notified_at: Date | null;
+  objection_deadline: Date | null;
+  activated_at: Date | null;
+  activated_by: string | null;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface SubProcessorNoticesTable {
+  id: string;
+  workspace_id: string;
+  change_id: string;
+  customer_key: string;
+  email: string;
+  sent_at: Date;
+  accepted: boolean;
+  message_id: string | null;
+  error: string | null;
+}
+
+export interface SubProcessorObjectionsTable {
+  id: string;
+  workspace_id: string;
+  change_id: string;
+  customer_key: string;
+  reason: string;
+  via: 'link' | 'api';
+  recorded_at: Date;
+  recorded_by: string;
+}
+
+export interface BreachesTable {
+  id: string;
+  workspace_id: string;
+  title: string;
+  became_aware_at: Date;
+  occurred_at: Date | null;
+  due_at: Date;
+  nature: string;
+  breach_types: Json<string[]>;
+  systems: Json<string[]>;
+  datasets: Json<string[]>;
+  data_categories: Json<string[]>;
+  data_subjects: Json<string[]>;
+  customers: Json<string[]>;
+  subjects_estimate: number | null;
+  records_estimate: number | null;
+  estimate_basis: string;
+  consequences: string | null;
+  measures: string | null;
+  notify_subjects: boolean | null;
+  notify_subjects_reason: string | null;
+  authority_notified_at: Date | null;
+  authority_reference: string | null;
+  status: 'open' | 'closed';
+  created_by: string;
+  created_at: Date;
+}
+
+export interface BreachUpdatesTable {
+  id: string;
+  workspace_id: string;
+  breach_id: string;
+  at: Date;
+  phase: string;
+  text: string;
+  changes: Json<Record<string, unknown>>;
+  actor: string;
+}
+
+export interface BreachRemindersTable {
+  id: string;
+  workspace_id: string;
+  breach_id: string;
+  threshold_hours: number;
+  sent_at: Date;
+  recipients: Json<string[]>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -352,6 +538,19 @@ export interface Database {
   dsr_run_journal: DsrRunJournalTable;
   dsr_restrictions: DsrRestrictionsTable;
   dsr_settings: DsrSettingsTable;
+  server_keys: ServerKeysTable;
+  audit_anchors: AuditAnchorsTable;
+  access_grants: AccessGrantsTable;
+  tool_uses: ToolUsesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  user_tokens: UserTokensTable;
+  sub_processor_changes: SubProcessorChangesTable;
+  sub_processor_notices: SubProcessorNoticesTable;
+  sub_processor_objections: SubProcessorObjectionsTable;
+  breaches: BreachesTable;
+  breach_updates: BreachUpdatesTable;
+  breach_reminders: BreachRemindersTable;
 }
 
 /** Tables whose rows belong to a workspace: every read and write through a scope filters on it. */
