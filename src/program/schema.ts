@@ -197,7 +197,8 @@ const processor = z.strictObject({
   purpose: z.string(),
   role: z.enum(['processor', 'sub_processor', 'third_party', 'joint_controller']).default('processor'),
   data_categories: z.array(z.string()).default([]),
-  locations: z.array(location).min(1),
+  /** Where the processor keeps data; empty when the policy does not say (lint flags it). */
+  locations: z.array(location).default([]),
   transfer_mechanism: z.enum(transferMechanisms).optional(),
   dpa: z.string().optional(),
   dpia: z.string().optional(),
