@@ -10,7 +10,7 @@ import { checkCookieCategoryConflicts, checkCookieCompleteness } from './cookie-
 import { checkDeclaredButNotStored, checkStoredButUndeclared } from './data-map-checks.ts';
 import type { LintCheck, LintFinding, Severity } from './finding.ts';
 import { checkRetentionEnforced, checkRetentionRuleTargets } from './retention-checks.ts';
-import { checkProcessorAgreements, checkTransfers } from './transfer-checks.ts';
+import { checkProcessorAgreements, checkProcessorLocations, checkTransfers } from './transfer-checks.ts';
 
 export type { LintCheck, LintFinding, Severity } from './finding.ts';
 
@@ -22,6 +22,7 @@ export const lintChecks: readonly LintCheck[] = [
   checkSpecialCategoryCondition,
   checkTransfers,
   checkProcessorAgreements,
+  checkProcessorLocations,
   checkStoredButUndeclared,
   checkDeclaredButNotStored,
   checkCookieCompleteness,

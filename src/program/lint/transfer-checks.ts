@@ -126,3 +126,21 @@ export const checkProcessorAgreements: LintCheck = (program) => {
   });
   return out;
 };
+
+/** Without a location neither the notice nor the transfer check can say where data goes. */
+export const checkProcessorLocations: LintCheck = (program) => {
+  const out: LintFinding[] = [];
+  program.doc.processors.forEach((p, i) => {
+    if (p.status === 'retired' || p.locations.length > 0) return;
+    out.push(
+      finding(
+        program,
+        { doc: ['processors', i, 'key'] },
+        'processor-missing-location',
+        'warning',
+        `processor "${p.key}" has no locations; where it keeps data (and whether that is a transfer) is unknown`,
+      ),
+    );
+  });
+  return out;
+};
