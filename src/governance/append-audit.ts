@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { currentRequestId } from './request-context.ts';
 
 /** Who did something: an API key, a signed-in user, the system itself, or a data subject. */
 export interface Actor {
@@ -20,9 +22,27 @@ export interface AuditEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The hash of one entry: it covers the previous hash, so editing any entry breaks every later link. */
-export function auditHash(prevHash: string, entry: Record<string, unknown>): string {
-  return createHash('sha256').update(prevHash).update(JSON.stringify(entry)).digest('hex');
+/** The fields of an entry that its hash covers, in the form both writer and verifier build. */
+export interface AuditRecord {
+  workspace_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  role: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  reason: string | null;
+  request_id: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/**
+ * The hash of one entry: it covers the previous hash, so editing any entry breaks every
+ * later link. Keys are sorted so the stored (jsonb) form hashes the same as the written one.
+ */
+export function auditHash(prevHash: string, entry: AuditRecord): string {
+  return createHash('sha256').update(prevHash).update(canonicalJson(entry)).digest('hex');
 }
 
 /**
@@ -44,7 +64,10 @@ export async function appendAudit(
       .executeTakeFirst();
     const seq = (last?.seq ?? 0) + 1;
     const prevHash = last?.hash ?? GENESIS_HASH;
-    const record = {
+    const details = entry.details
+      ? (JSON.parse(canonicalJson(entry.details)) as Record<string, unknown>)
+      : null;
+    const record: AuditRecord = {
       workspace_id: tx.workspaceId,
       seq,
       at: at.toISOString(),
@@ -54,8 +77,8 @@ export async function appendAudit(
       object_type: entry.objectType ?? null,
       object_id: entry.objectId ?? null,
       reason: entry.reason ?? null,
-      request_id: entry.requestId ?? null,
-      details: entry.details ?? null,
+      request_id: entry.requestId ?? currentRequestId() ?? null,
+      details,
     };
     await tx
       .insertInto('audit_log', {

@@ -4,19 +4,26 @@ import { AppError } from '../errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderError } from './render-error.ts';
 import type { AppEnv } from './route.ts';
+import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerProgramRoutes } from './routes/programs.ts';
+import { securityHeaders } from './security-headers.ts';
 import type { Services } from './services.ts';
 
 /**
  * Each domain adds its routes through one register function, listed here in one place.
  * Route files live in src/http/routes/<domain>.ts.
  */
-const registrations: ((app: Hono<AppEnv>) => void)[] = [registerProgramRoutes, registerKeyRoutes];
+const registrations: ((app: Hono<AppEnv>) => void)[] = [
+  registerProgramRoutes,
+  registerKeyRoutes,
+  registerGovernanceRoutes,
+];
 
 /** The whole HTTP surface, without a listening socket (tests call `app.request`). */
 export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use('*', securityHeaders());
   app.use('*', async function provideServices(c, next) {
     c.set('services', services);
     await next();

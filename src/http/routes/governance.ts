@@ -1,0 +1,8 @@
+import type { Hono } from 'hono';
+import type { AppEnv } from '../route.ts';
+import { registerAuditRoutes } from './audit.ts';
+
+/** Governance: audit log, staff access grants, sub-processor changes, breaches, users and sessions. */
+export function registerGovernanceRoutes(app: Hono<AppEnv>): void {
+  registerAuditRoutes(app);
+}
