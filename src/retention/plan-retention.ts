@@ -1,0 +1,182 @@
+import { AppError, isAppError } from '../errors.ts';
+import type { Program } from '../program/load-program.ts';
+import type { RetentionRule } from '../program/retention-rule.ts';
+import { type CompiledRule, compileRule } from './compile-rule.ts';
+import { describeHold, type LegalHold } from './legal-hold.ts';
+import { type Fragment, join, raw, sql } from './sql-dialect.ts';
+import { openTargetDatabase, type TargetDatabase, type TargetSession } from './target-database.ts';
+
+/** What one rule would do now, without changing anything. */
+export interface RulePlan {
+  rule: string;
+  action: RetentionRule['action'];
+  target: string;
+  system: string | undefined;
+  status: 'ready' | 'held' | 'error';
+  error?: string | undefined;
+  now: string;
+  cutoffs: CompiledRule['cutoffs'];
+  /** Rows the action would take. */
+  rows: number;
+  oldest: string | null;
+  newest: string | null;
+  /** A few primary keys of those rows. */
+  examples: string[];
+  /** Rows past retention that an exception keeps. */
+  keptByExceptions: number;
+  /** Rows past retention that each active hold protects (`all`: the whole rule is held). */
+  holds: { id: string; covers: string; reason: string; rows: number | 'all' }[];
+  /** Collections whose rows go first because they reference the target. */
+  cascade: string[];
+}
+
+export interface PlanRetentionOptions {
+  program: Program;
+  /** Only these rule keys (all when empty). */
+  rules?: readonly string[] | undefined;
+  now: Date;
+  holds?: readonly LegalHold[] | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** Selects rules by key; an unknown key is an error that lists the known ones. */
+export function selectRules(program: Program, keys: readonly string[] | undefined): RetentionRule[] {
+  const all = program.doc.retention_rules;
+  if (!keys?.length) return all;
+  return keys.map((k) => {
+    const rule = all.find((r) => r.key === k);
+    if (!rule) {
+      throw new AppError(
+        'not_found',
+        `no retention rule "${k}"; the program has: ${all.map((r) => r.key).join(', ') || '(none)'}`,
+      );
+    }
+    return rule;
+  });
+}
+
+/** Dry run: per rule, the rows that would be affected, their age range, examples and hold exemptions. */
+export async function planRetention(options: PlanRetentionOptions): Promise<RulePlan[]> {
+  const connections = new TargetPool(options.env);
+  try {
+    const plans: RulePlan[] = [];
+    for (const rule of selectRules(options.program, options.rules)) {
+      plans.push(await planRule(options, rule, connections));
+    }
+    return plans;
+  } finally {
+    await connections.close();
+  }
+}
+
+async function planRule(
+  options: PlanRetentionOptions,
+  rule: RetentionRule,
+  pool: TargetPool,
+): Promise<RulePlan> {
+  const base: RulePlan = {
+    rule: rule.key,
+    action: rule.action,
+    target: `${rule.target.dataset}.${rule.target.collection}`,
+    system: undefined,
+    status: 'ready',
+    now: options.now.toISOString(),
+    cutoffs: [],
+    rows: 0,
+    oldest: null,
+    newest: null,
+    examples: [],
+    keptByExceptions: 0,
+    holds: [],
+    cascade: [],
+  };
+  try {
+    const compiled = compileRule(options.program, rule, options.now, options.holds);
+    base.system = compiled.model.system.key;
+    base.cutoffs = compiled.cutoffs;
+    base.cascade = compiled.cascade.map((path) => {
+      const last = path[path.length - 1];
+      return last ? `${last.child.dataset}.${last.child.name}` : '';
+    });
+    const db = await pool.get(compiled);
+    const summary = await summarise(db, compiled);
+    return { ...base, ...summary };
+  } catch (err) {
+    if (!isAppError(err) && !(err instanceof Error)) throw err;
+    return { ...base, status: 'error', error: err.message };
+  }
+}
+
+/** Counts and examples for a compiled rule, read in one session. */
+export async function summarise(
+  db: TargetSession,
+  compiled: CompiledRule,
+): Promise<
+  Pick<RulePlan, 'rows' | 'oldest' | 'newest' | 'examples' | 'keptByExceptions' | 'holds' | 'status'>
+> {
+  const from = raw(`${compiled.model.target.table} t`);
+  const count = async (where: Fragment) => {
+    const [row] = await db.query<{ n: unknown }>(sql`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`);
+    return Number(row?.n ?? 0);
+  };
+  const clock = compiled.clock ?? sql`NULL`;
+  const [stats] = await db.query<{ n: unknown; oldest: unknown; newest: unknown }>(
+    sql`SELECT COUNT(*) AS n, MIN(${clock}) AS oldest, MAX(${clock}) AS newest FROM ${from} WHERE ${compiled.eligible}`,
+  );
+  const examples = await db.query<{ k: unknown }>(
+    sql`SELECT t.${raw(compiled.primaryKey)} AS k FROM ${from} WHERE ${compiled.eligible} ORDER BY t.${raw(compiled.primaryKey)} LIMIT 5`,
+  );
+  const notExcepted = compiled.except ? sql`NOT ${compiled.except}` : sql`(1 = 1)`;
+  const base = join([compiled.when, ...(compiled.pending ? [compiled.pending] : [])], ' AND ');
+  const keptByExceptions = compiled.except ? await count(sql`${base} AND ${compiled.except}`) : 0;
+  const holds: RulePlan['holds'] = [];
+  for (const { hold, covers } of compiled.holds) {
+    holds.push({
+      id: hold.id,
+      covers: describeHold(hold),
+      reason: hold.reason,
+      rows: covers === 'all' ? 'all' : await count(sql`${base} AND ${notExcepted} AND ${covers}`),
+    });
+  }
+  return {
+    status: holds.some((h) => h.rows === 'all') ? 'held' : 'ready',
+    rows: Number(stats?.n ?? 0),
+    oldest: instant(stats?.oldest),
+    newest: instant(stats?.newest),
+    examples: examples.map((r) => String(r.k)),
+    keptByExceptions,
+    holds,
+  };
+}
+
+function instant(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** One open connection per system for the length of a plan or run. */
+export class TargetPool {
+  private readonly open = new Map<string, Promise<TargetDatabase>>();
+  private readonly env: NodeJS.ProcessEnv | undefined;
+
+  constructor(env: NodeJS.ProcessEnv | undefined) {
+    this.env = env;
+  }
+
+  get(compiled: CompiledRule): Promise<TargetDatabase> {
+    const key = compiled.model.system.key;
+    let db = this.open.get(key);
+    if (!db) {
+      db = openTargetDatabase(compiled.model, this.env);
+      this.open.set(key, db);
+      db.catch(() => this.open.delete(key));
+    }
+    return db;
+  }
+
+  async close(): Promise<void> {
+    for (const db of this.open.values()) await (await db.catch(() => undefined))?.close();
+    this.open.clear();
+  }
+}

@@ -1,0 +1,73 @@
+/** Shared set-up for the retention engine tests: a real database per test, a store, a clock. */
+import type { TestContext } from 'node:test';
+import { createWorkspace } from '../governance/workspaces.ts';
+import type { Program } from '../program/load-program.ts';
+import type { RetentionRule } from '../program/retention-rule.ts';
+import type { Store } from '../store/open-store.ts';
+import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import {
+  createMariaDatabase,
+  createPostgresDatabase,
+  mariadbUnavailable,
+  postgresUnavailable,
+} from '../testing/databases.ts';
+import { memoryStore } from '../testing/store.ts';
+import { fixedClock } from './period.ts';
+import { planRetention } from './plan-retention.ts';
+import { runRetention } from './run-retention.ts';
+import { ddl, type Engine, type WorldClient, worldClient, worldProgram } from './testing/seed-world.ts';
+
+export const engines: { engine: Engine; skip: string | undefined }[] = [
+  { engine: 'postgres', skip: await postgresUnavailable() },
+  { engine: 'mysql', skip: await mariadbUnavailable() },
+];
+
+export interface World {
+  engine: Engine;
+  url: string;
+  db: WorldClient;
+  store: Store;
+  scope: WorkspaceScope;
+  program(rules?: RetentionRule[]): Program;
+  env: NodeJS.ProcessEnv;
+  sweep(now: string, rules?: string[], program?: Program): ReturnType<typeof runRetention>;
+  plan(now: string, rules?: string[], program?: Program): ReturnType<typeof planRetention>;
+}
+
+/** A fresh database with the seed tables and an in-memory store, torn down after the test. */
+export async function openWorld(t: TestContext, engine: Engine): Promise<World> {
+  const database =
+    engine === 'postgres'
+      ? await createPostgresDatabase('retention')
+      : await createMariaDatabase('retention');
+  const db = await worldClient(engine, database.url);
+  for (const statement of ddl(engine)) await db.exec(statement);
+  const store = await memoryStore();
+  const scope = await createWorkspace(store.db, 'retention test');
+  const env = { APP_DB_URL: database.url };
+  const defaultProgram = worldProgram(engine);
+  t.after(async () => {
+    await db.close();
+    await store.close();
+    await database.drop();
+  });
+  return {
+    engine,
+    url: database.url,
+    db,
+    store,
+    scope,
+    env,
+    program: (rules) => worldProgram(engine, rules),
+    sweep: (now, rules, program = defaultProgram) =>
+      runRetention({ program, scope, rules, clock: fixedClock(now), env }),
+    plan: async (now, rules, program = defaultProgram) =>
+      planRetention({
+        program,
+        rules,
+        now: new Date(now),
+        env,
+        holds: await (await import('./list-legal-holds.ts')).listLegalHolds(scope),
+      }),
+  };
+}

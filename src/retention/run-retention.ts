@@ -1,0 +1,444 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AppError } from '../errors.ts';
+import type { Program } from '../program/load-program.ts';
+import type { RetentionRule } from '../program/retention-rule.ts';
+import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import { type CompiledRule, compileRule } from './compile-rule.ts';
+import { describeHold } from './legal-hold.ts';
+import { listLegalHolds } from './list-legal-holds.ts';
+import type { Clock } from './period.ts';
+import { selectRules, TargetPool } from './plan-retention.ts';
+import { type Fragment, join, raw, sql } from './sql-dialect.ts';
+import type { TargetDatabase, TargetSession } from './target-database.ts';
+
+/** The outcome of one rule in a run: every rule gets one, a failure never stops the others. */
+export interface RuleRunResult {
+  rule: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  reason?: string | undefined;
+  runId?: string | undefined;
+  /** Rows deleted, anonymised, archived, or due in the manual task. */
+  affected: number;
+  /** Rows of child collections deleted first, by `dataset.collection`. */
+  cascaded: Record<string, number>;
+  /** True when this run finished a sweep a crashed process had started. */
+  resumed: boolean;
+  durationMs: number;
+}
+
+export interface RetentionProgress {
+  rule: string;
+  affected: number;
+  batches: number;
+}
+
+export interface RunRetentionOptions {
+  program: Program;
+  scope: WorkspaceScope;
+  rules?: readonly string[] | undefined;
+  clock: Clock;
+  env?: NodeJS.ProcessEnv | undefined;
+  trigger?: 'cli' | 'schedule' | 'api';
+  onProgress?: ((progress: RetentionProgress) => void) | undefined;
+}
+
+const owner = `${hostname()}:${process.pid}`;
+// A run on another host is presumed alive while it has written a heartbeat this recently.
+const HEARTBEAT_GRACE_MS = 120_000;
+
+/**
+ * Executes the rules in bounded batches. Each batch is one short transaction on the target
+ * (lock the batch's rows, act, commit); progress is recorded in the store after each batch,
+ * and the keys of the batch in flight are journalled first, so a run killed at any point is
+ * resumed by the next one with the same clock and nothing done or counted twice.
+ */
+export async function runRetention(options: RunRetentionOptions): Promise<RuleRunResult[]> {
+  const pool = new TargetPool(options.env);
+  try {
+    const results: RuleRunResult[] = [];
+    for (const rule of selectRules(options.program, options.rules)) {
+      results.push(await runRule(options, rule, pool));
+    }
+    return results;
+  } finally {
+    await pool.close();
+  }
+}
+
+type RunRow = {
+  id: string;
+  clock_at: Date;
+  owner: string | null;
+  heartbeat_at: Date | null;
+  resumed_count: number;
+  affected: number;
+  batches: number;
+  checkpoint: string | null;
+  pending_keys: unknown;
+  cascaded: unknown;
+};
+
+async function runRule(
+  options: RunRetentionOptions,
+  rule: RetentionRule,
+  pool: TargetPool,
+): Promise<RuleRunResult> {
+  const { scope, program } = options;
+  const started = Date.now();
+  const result = (r: Omit<RuleRunResult, 'rule' | 'durationMs'>): RuleRunResult => ({
+    rule: rule.key,
+    durationMs: Date.now() - started,
+    ...r,
+  });
+  const claim = await claimRun(scope, program, rule, options);
+  if ('busy' in claim) {
+    return result({ status: 'skipped', reason: claim.busy, affected: 0, cascaded: {}, resumed: false });
+  }
+  const { run, resumed } = claim;
+  const now = run.clock_at;
+  let affected = Number(run.affected);
+  let batches = run.batches;
+  const cascaded: Record<string, number> = { ...((run.cascaded as Record<string, number> | null) ?? {}) };
+  const finish = async (status: 'succeeded' | 'failed' | 'skipped', reason?: string) => {
+    await scope
+      .updateTable('retention_runs')
+      .set({
+        status,
+        reason: reason ?? null,
+        finished_at: new Date(),
+        duration_ms: Date.now() - started,
+        affected,
+        batches,
+        cascaded: JSON.stringify(cascaded) as never,
+        pending_keys: null,
+        owner: null,
+      })
+      .where('id', '=', run.id)
+      .execute();
+    return result({ status, reason, runId: run.id, affected, cascaded, resumed });
+  };
+
+  let compiled: CompiledRule;
+  let db: TargetDatabase;
+  try {
+    const holds = await listLegalHolds(scope, { activeAt: now });
+    compiled = compileRule(program, rule, now, holds);
+    await scope
+      .updateTable('retention_runs')
+      .set({ cutoffs: JSON.stringify(compiled.cutoffs) as never })
+      .where('id', '=', run.id)
+      .execute();
+    db = await pool.get(compiled);
+    await scope
+      .updateTable('retention_runs')
+      .set({ holds_applied: JSON.stringify(await holdsApplied(db, compiled)) as never })
+      .where('id', '=', run.id)
+      .execute();
+  } catch (err) {
+    return finish('failed', (err as Error).message);
+  }
+  const whole = compiled.holds.find((h) => h.covers === 'all');
+  if (whole) return finish('skipped', `legal hold on ${describeHold(whole.hold)}: ${whole.hold.reason}`);
+
+  try {
+    if (rule.action === 'manual_task') {
+      affected = await openManualTask(scope, db, compiled, run.id);
+      return finish('succeeded');
+    }
+    const pending = Array.isArray(run.pending_keys) ? (run.pending_keys as string[]) : [];
+    if (pending.length) affected += await reconcile(db, compiled, pending);
+    if (rule.action === 'archive_anonymised') await ensureArchive(db, compiled);
+    let checkpoint = run.checkpoint;
+    for (;;) {
+      const done = await db.transaction(async (tx) => {
+        const keys = await nextBatch(tx, compiled, checkpoint);
+        if (keys.length === 0) return undefined;
+        // Journal first: if the process dies after the commit below, the next run counts these.
+        await scope
+          .updateTable('retention_runs')
+          .set({ pending_keys: JSON.stringify(keys.map(String)) as never, heartbeat_at: new Date() })
+          .where('id', '=', run.id)
+          .execute();
+        const counts = await applyAction(tx, compiled, keys, scope.workspaceId, options.env);
+        return { keys, counts };
+      });
+      if (!done) break;
+      affected += done.counts.rows;
+      for (const [k, n] of Object.entries(done.counts.cascaded)) cascaded[k] = (cascaded[k] ?? 0) + n;
+      batches += 1;
+      checkpoint = String(done.keys[done.keys.length - 1]);
+      await scope
+        .updateTable('retention_runs')
+        .set({
+          affected,
+          batches,
+          checkpoint,
+          pending_keys: null,
+          heartbeat_at: new Date(),
+          cascaded: JSON.stringify(cascaded) as never,
+        })
+        .where('id', '=', run.id)
+        .execute();
+      options.onProgress?.({ rule: rule.key, affected, batches });
+    }
+    return finish('succeeded');
+  } catch (err) {
+    return finish('failed', (err as Error).message);
+  }
+}
+
+/** Starts a run of the rule, or takes over one whose process died; `busy` when one is alive. */
+async function claimRun(
+  scope: WorkspaceScope,
+  program: Program,
+  rule: RetentionRule,
+  options: RunRetentionOptions,
+): Promise<{ run: RunRow; resumed: boolean } | { busy: string }> {
+  const columns = [
+    'id',
+    'clock_at',
+    'owner',
+    'heartbeat_at',
+    'resumed_count',
+    'affected',
+    'batches',
+    'checkpoint',
+    'pending_keys',
+    'cascaded',
+  ] as const;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await scope
+      .selectFrom('retention_runs')
+      .select(columns)
+      .where('rule_key', '=', rule.key)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (existing) {
+      if (ownerAlive(existing.owner, existing.heartbeat_at)) {
+        return { busy: `a run of this rule is in progress (${existing.owner}, run ${existing.id})` };
+      }
+      const taken = await scope
+        .updateTable('retention_runs')
+        .set({ owner, heartbeat_at: new Date(), resumed_count: existing.resumed_count + 1 })
+        .where('id', '=', existing.id)
+        .where('status', '=', 'running')
+        .where((eb) => (existing.owner === null ? eb('owner', 'is', null) : eb('owner', '=', existing.owner)))
+        .returning(columns)
+        .executeTakeFirst();
+      if (taken) return { run: taken, resumed: true };
+      continue;
+    }
+    const row = {
+      id: randomUUID(),
+      rule_key: rule.key,
+      action: rule.action,
+      target: `${rule.target.dataset}.${rule.target.collection}`,
+      status: 'running' as const,
+      reason: null,
+      trigger: options.trigger ?? 'cli',
+      program_hash: program.hash,
+      clock_at: options.clock(),
+      cutoffs: JSON.stringify([]) as never,
+      finished_at: null,
+      duration_ms: null,
+      cascaded: JSON.stringify({}) as never,
+      holds_applied: JSON.stringify([]) as never,
+      checkpoint: null,
+      pending_keys: null,
+      owner,
+      heartbeat_at: new Date(),
+    };
+    try {
+      const created = await scope
+        .insertInto('retention_runs', row)
+        .returning(columns)
+        .executeTakeFirstOrThrow();
+      return { run: created, resumed: false };
+    } catch (err) {
+      // Another process started the same rule between our read and insert: look again.
+      if (!/unique|duplicate/i.test((err as Error).message)) throw err;
+    }
+  }
+  throw new AppError('conflict', `could not start a run of rule "${rule.key}"; try again`);
+}
+
+function ownerAlive(who: string | null, heartbeat: Date | null): boolean {
+  if (!who) return false;
+  const [host, pid] = who.split(':');
+  if (host === hostname()) {
+    if (Number(pid) === process.pid) return true;
+    try {
+      process.kill(Number(pid), 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return heartbeat !== null && Date.now() - heartbeat.getTime() < HEARTBEAT_GRACE_MS;
+}
+
+/** The next batch of eligible keys after the checkpoint, locked for this transaction. */
+async function nextBatch(
+  tx: TargetSession,
+  compiled: CompiledRule,
+  checkpoint: string | null,
+): Promise<unknown[]> {
+  const pk = raw(`t.${compiled.primaryKey}`);
+  const after = checkpoint === null ? sql`(1 = 1)` : sql`${pk} > ${{ value: checkpoint }}`;
+  const rows = await tx.query<{ k: unknown }>(
+    sql`SELECT ${pk} AS k FROM ${raw(compiled.model.target.table)} t WHERE ${after} AND ${compiled.eligible} ORDER BY ${pk} LIMIT ${{ value: compiled.rule.batch_size }} FOR UPDATE`,
+  );
+  return rows.map((r) => r.k);
+}
+
+/** Applies the rule's action to one batch of target keys, inside the batch's transaction. */
+async function applyAction(
+  tx: TargetSession,
+  compiled: CompiledRule,
+  keys: readonly unknown[],
+  workspaceId: string,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<{ rows: number; cascaded: Record<string, number> }> {
+  const { model, rule, primaryKey } = compiled;
+  const { dialect, target } = model;
+  const table = raw(target.table);
+  const cascaded: Record<string, number> = {};
+  if (rule.action === 'anonymise') {
+    const salt = (env ?? process.env).CUSTODIAN_ANONYMISE_SALT ?? workspaceId;
+    const sets = compiled.mask.map(({ field, strategy }) => {
+      const col = dialect.ident(field);
+      if (strategy === 'null') return sql`${raw(col)} = NULL`;
+      if (strategy === 'hash') return sql`${raw(col)} = ${dialect.hashMask(`t.${col}`, salt)}`;
+      return sql`${raw(col)} = ${{ value: strategy.fixed }}`;
+    });
+    const rows = await tx.execute(
+      sql`UPDATE ${table} t SET ${join(sets, ', ')} WHERE ${dialect.inList(`t.${primaryKey}`, keys)}`,
+    );
+    return { rows, cascaded };
+  }
+  if (rule.action === 'archive_anonymised' && rule.archive) {
+    const cols = rule.archive.keep.map((f) => dialect.ident(f)).join(', ');
+    await tx.execute(
+      sql`INSERT INTO ${raw(dialect.ident(rule.archive.table))} (${raw(cols)}) SELECT ${raw(cols)} FROM ${table} WHERE ${dialect.inList(primaryKey, keys)}`,
+    );
+  }
+  // Children before parents: a foreign key would reject the reverse.
+  for (const path of compiled.cascade) {
+    let selection: Fragment = dialect.inList(primaryKey, keys);
+    let parentTable = target.table;
+    let statement: Fragment | undefined;
+    for (const [i, relation] of path.entries()) {
+      const inner = sql`SELECT ${raw(dialect.ident(relation.parentField))} FROM ${raw(parentTable)} WHERE ${selection}`;
+      selection = sql`${raw(dialect.ident(relation.childField))} IN (${inner})`;
+      parentTable = relation.child.table;
+      if (i === path.length - 1) statement = sql`DELETE FROM ${raw(relation.child.table)} WHERE ${selection}`;
+    }
+    const last = path[path.length - 1];
+    if (!statement || !last) continue;
+    const name = `${last.child.dataset}.${last.child.name}`;
+    cascaded[name] = (cascaded[name] ?? 0) + (await tx.execute(statement));
+  }
+  const rows = await tx.execute(sql`DELETE FROM ${table} WHERE ${dialect.inList(primaryKey, keys)}`);
+  return { rows, cascaded };
+}
+
+/**
+ * Counts the journalled batch of a killed run: keys whose rows are gone (or masked) were
+ * committed before the process died; the rest are found again by the normal sweep.
+ */
+async function reconcile(db: TargetSession, compiled: CompiledRule, keys: string[]): Promise<number> {
+  const { dialect, target } = compiled.model;
+  const stillThere = compiled.pending
+    ? sql`${dialect.inList(`t.${compiled.primaryKey}`, keys)} AND ${compiled.pending}`
+    : dialect.inList(`t.${compiled.primaryKey}`, keys);
+  const [row] = await db.query<{ n: unknown }>(
+    sql`SELECT COUNT(*) AS n FROM ${raw(target.table)} t WHERE ${stillThere}`,
+  );
+  return keys.length - Number(row?.n ?? 0);
+}
+
+async function ensureArchive(db: TargetSession, compiled: CompiledRule): Promise<void> {
+  const { rule, model } = compiled;
+  if (!rule.archive) return;
+  const cols = rule.archive.keep.map((f) => model.dialect.ident(f)).join(', ');
+  await db.execute(
+    sql`${raw(model.dialect.createArchive(model.dialect.ident(rule.archive.table), cols, model.target.table))}`,
+  );
+}
+
+/** Rows each hold protects from this rule (evidence of what the holds changed). */
+async function holdsApplied(db: TargetSession, compiled: CompiledRule) {
+  const base = join(
+    [
+      compiled.when,
+      ...(compiled.except ? [sql`NOT ${compiled.except}`] : []),
+      ...(compiled.pending ? [compiled.pending] : []),
+    ],
+    ' AND ',
+  );
+  const out: { id: string; kind: string; reason: string; rows: number | 'all' }[] = [];
+  for (const { hold, covers } of compiled.holds) {
+    let rows: number | 'all' = 'all';
+    if (covers !== 'all') {
+      const [row] = await db.query<{ n: unknown }>(
+        sql`SELECT COUNT(*) AS n FROM ${raw(compiled.model.target.table)} t WHERE ${base} AND ${covers}`,
+      );
+      rows = Number(row?.n ?? 0);
+    }
+    out.push({ id: hold.id, kind: hold.kind, reason: hold.reason, rows });
+  }
+  return out;
+}
+
+/** Opens (or refreshes) the rule's one open task with the rows due now; data is not touched. */
+async function openManualTask(
+  scope: WorkspaceScope,
+  db: TargetSession,
+  compiled: CompiledRule,
+  runId: string,
+): Promise<number> {
+  const pk = raw(`t.${compiled.primaryKey}`);
+  const from = raw(`${compiled.model.target.table} t`);
+  const [row] = await db.query<{ n: unknown }>(
+    sql`SELECT COUNT(*) AS n FROM ${from} WHERE ${compiled.eligible}`,
+  );
+  const rowsDue = Number(row?.n ?? 0);
+  const examples = (
+    await db.query<{ k: unknown }>(
+      sql`SELECT ${pk} AS k FROM ${from} WHERE ${compiled.eligible} ORDER BY ${pk} LIMIT 20`,
+    )
+  ).map((r) => String(r.k));
+  const open = await scope
+    .selectFrom('retention_tasks')
+    .select('id')
+    .where('rule_key', '=', compiled.rule.key)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (open) {
+    await scope
+      .updateTable('retention_tasks')
+      .set({
+        rows_due: rowsDue,
+        example_keys: JSON.stringify(examples) as never,
+        run_id: runId,
+        updated_at: new Date(),
+      })
+      .where('id', '=', open.id)
+      .execute();
+  } else if (rowsDue > 0) {
+    await scope
+      .insertInto('retention_tasks', {
+        id: randomUUID(),
+        rule_key: compiled.rule.key,
+        run_id: runId,
+        rows_due: rowsDue,
+        example_keys: JSON.stringify(examples) as never,
+        assignee: compiled.rule.task?.assignee ?? null,
+        instructions: compiled.rule.task?.instructions ?? null,
+        closed_at: null,
+      })
+      .execute();
+  }
+  return rowsDue;
+}

@@ -1,0 +1,230 @@
+/**
+ * A test world for retention: one database holding the tables behind each seed promise,
+ * the program that describes them, and helpers to insert rows at chosen ages. Used by the
+ * engine tests and the benchmark; runs on PostgreSQL and MariaDB.
+ */
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { loadProgramFromBundle, type Program } from '../../program/load-program.ts';
+import type { RetentionRule } from '../../program/retention-rule.ts';
+
+export type Engine = 'postgres' | 'mysql';
+
+const field = (name: string, extra: Record<string, unknown> = {}) => ({ name, ...extra });
+const pk = (name = 'id') => field(name, { fides_meta: { primary_key: true } });
+const ref = (name: string, target: string) =>
+  field(name, { fides_meta: { references: [{ dataset: 'app', field: target, direction: 'to' }] } });
+const email = (name = 'email') =>
+  field(name, { data_categories: ['user.contact.email'], fides_meta: { identity: 'email' } });
+
+export const appDataset = {
+  fides_key: 'app',
+  collections: [
+    {
+      name: 'recordings',
+      fields: [pk(), field('account_id'), field('created_at'), field('duration_s'), email('viewer_email')],
+    },
+    {
+      name: 'accounts',
+      fields: [
+        pk(),
+        email(),
+        field('name', { data_categories: ['user.name'] }),
+        field('last_access_at'),
+        field('plan'),
+      ],
+    },
+    {
+      name: 'subscriptions',
+      fields: [
+        pk(),
+        ref('account_id', 'accounts.id'),
+        email('billing_email'),
+        field('holder_name', { data_categories: ['user.name'] }),
+        field('amount'),
+        field('status'),
+        field('expires_at'),
+      ],
+    },
+    {
+      name: 'contracts',
+      fields: [
+        pk(),
+        field('contact_name', { data_categories: ['user.name'] }),
+        field('value'),
+        field('terminated_at'),
+      ],
+    },
+    { name: 'subscribers', fields: [pk(), email(), field('signed_up_at')] },
+    {
+      name: 'campaign_deliveries',
+      fields: [pk(), ref('subscriber_id', 'subscribers.id'), field('sent_at'), field('opened_at')],
+    },
+    { name: 'contacts', fields: [pk(), email(), field('created_at'), field('last_action_at')] },
+    { name: 'clicks', fields: [pk(), ref('contact_id', 'contacts.id'), field('url'), field('clicked_at')] },
+    {
+      name: 'visits',
+      fields: [
+        pk(),
+        field('visited_at'),
+        field('ip', { data_categories: ['user.device.ip_address'] }),
+        field('page'),
+      ],
+    },
+  ],
+};
+
+export function ddl(engine: Engine): string[] {
+  const ts = engine === 'postgres' ? 'timestamp' : 'datetime(3)';
+  const id = 'bigint PRIMARY KEY';
+  return [
+    `CREATE TABLE recordings (id ${id}, account_id bigint, created_at ${ts} NOT NULL, duration_s integer NOT NULL, viewer_email varchar(200))`,
+    `CREATE TABLE accounts (id ${id}, email varchar(200), name varchar(200), last_access_at ${ts}, plan varchar(40))`,
+    `CREATE TABLE subscriptions (id ${id}, account_id bigint REFERENCES accounts(id), billing_email varchar(200), holder_name varchar(200), amount integer NOT NULL, status varchar(20) NOT NULL, expires_at ${ts})`,
+    `CREATE TABLE contracts (id ${id}, contact_name varchar(200), value integer, terminated_at ${ts})`,
+    `CREATE TABLE subscribers (id ${id}, email varchar(200), signed_up_at ${ts} NOT NULL)`,
+    `CREATE TABLE campaign_deliveries (id ${id}, subscriber_id bigint NOT NULL REFERENCES subscribers(id), sent_at ${ts} NOT NULL, opened_at ${ts})`,
+    `CREATE TABLE contacts (id ${id}, email varchar(200), created_at ${ts} NOT NULL, last_action_at ${ts})`,
+    `CREATE TABLE clicks (id ${id}, contact_id bigint NOT NULL REFERENCES contacts(id), url varchar(200), clicked_at ${ts} NOT NULL)`,
+    `CREATE TABLE visits (id ${id}, visited_at ${ts} NOT NULL, ip varchar(60), page varchar(200))`,
+  ];
+}
+
+/** The rules behind the seed promises, over the `app` dataset. */
+export const seedRules: RetentionRule[] = [
+  rule('iris-recordings', 'recordings', { older_than: { field: 'created_at', period: 'P90D' } }),
+  rule('inactive-accounts', 'accounts', { older_than: { field: 'last_access_at', period: 'P1Y' } }),
+  {
+    ...rule('expired-subscriptions', 'subscriptions', {
+      older_than: { field: 'expires_at', period: 'P30D' },
+    }),
+    except: [{ field: 'status', equals: 'active' }],
+  },
+  rule('terminated-contracts', 'contracts', { older_than: { field: 'terminated_at', period: 'P5Y' } }),
+  rule('lapsed-subscribers', 'subscribers', {
+    all: [
+      { older_than: { field: 'signed_up_at', period: 'P5Y' } },
+      {
+        related: {
+          collection: 'campaign_deliveries',
+          last: 5,
+          order_by: 'sent_at',
+          none: { field: 'opened_at', is_null: false },
+        },
+      },
+    ],
+  }),
+  rule('unengaged-contacts', 'contacts', {
+    latest_older_than: {
+      fields: ['created_at', 'last_action_at'],
+      related: [{ collection: 'clicks', field: 'clicked_at' }],
+      period: 'P3Y',
+    },
+  }),
+  rule('visitor-data', 'visits', { older_than: { field: 'visited_at', period: 'P3M' } }),
+];
+
+function rule(key: string, collection: string, when: RetentionRule['when']): RetentionRule {
+  return {
+    key,
+    target: { dataset: 'app', collection },
+    when,
+    action: 'delete',
+    schedule: '0 3 * * *',
+    batch_size: 2,
+  };
+}
+
+/** The program for the world, with `rules` (default: the seed rules) and the connection env var. */
+export function worldProgram(
+  engine: Engine,
+  rules: RetentionRule[] = seedRules,
+  urlEnv = 'APP_DB_URL',
+): Program {
+  const result = loadProgramFromBundle({
+    program: {
+      organization: {
+        name: 'Retention Test Ltd',
+        contacts: { privacy: { email: 'privacy@example.com' } },
+        supervisory_authority: { name: 'ICO' },
+      },
+      jurisdictions: [{ code: 'gdpr' }],
+      datasets: [],
+      systems: [
+        {
+          key: 'app',
+          name: 'Application database',
+          datasets: ['app'],
+          connection: { type: engine, url_env: urlEnv },
+          customer_link: { dataset: 'app', field: 'recordings.account_id' },
+        },
+      ],
+      retention_rules: rules,
+      rights: { offered: ['erasure'] },
+    },
+    datasets: [appDataset],
+  });
+  if (!result.ok) throw new Error(`test program invalid: ${JSON.stringify(result.issues)}`);
+  return result.program;
+}
+
+/** A plain SQL client for arranging and inspecting the world. */
+export interface WorldClient {
+  exec(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Inserts rows; `?` placeholders in both dialects. */
+  insert(table: string, rows: Record<string, unknown>[]): Promise<void>;
+  ids(table: string): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export async function worldClient(engine: Engine, url: string): Promise<WorldClient> {
+  if (engine === 'postgres') {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`SET TIME ZONE 'UTC'`);
+    const exec = async (text: string, params: unknown[] = []) => {
+      let i = 0;
+      return (
+        await client.query(
+          text.replace(/\?/g, () => `$${++i}`),
+          params,
+        )
+      ).rows;
+    };
+    return world(exec, () => client.end());
+  }
+  const conn = await mysql.createConnection({ uri: url, timezone: 'Z' });
+  await conn.query(`SET time_zone = '+00:00'`);
+  const exec = async (text: string, params: unknown[] = []) => {
+    const [rows] = await conn.query(text, params);
+    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+  };
+  return world(exec, () => conn.end());
+}
+
+function world(
+  exec: (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
+  close: () => Promise<void>,
+): WorldClient {
+  return {
+    exec,
+    async insert(table, rows) {
+      for (const row of rows) {
+        const cols = Object.keys(row);
+        await exec(
+          `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+          Object.values(row),
+        );
+      }
+    },
+    async ids(table) {
+      return (await exec(`SELECT id FROM ${table} ORDER BY id`)).map((r) => Number(r.id));
+    },
+    close,
+  };
+}
+
+/** `now` minus whole days (and optional extra milliseconds), for placing rows at an age. */
+export function daysBefore(now: Date, days: number, ms = 0): Date {
+  return new Date(now.getTime() - days * 86_400_000 - ms);
+}
