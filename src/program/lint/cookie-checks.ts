@@ -64,3 +64,28 @@ export const checkCookieCategoryConflicts: LintCheck = (program) => {
   });
   return out;
 };
+
+/**
+ * Every non-essential cookie needs prior consent (ePrivacy Art. 5(3)); the banner asks for
+ * it through the consent notice shown for that cookie category.
+ */
+export const checkCookieCategoryHasNotice: LintCheck = (program) => {
+  const out: LintFinding[] = [];
+  const covered = new Set(program.doc.consent_notices.map((n) => n.cookie_category).filter(Boolean));
+  const reported = new Set<string>();
+  program.doc.cookies.forEach((c, i) => {
+    if (!c.category || c.category === 'essential' || covered.has(c.category) || reported.has(c.category))
+      return;
+    reported.add(c.category);
+    out.push(
+      finding(
+        program,
+        { doc: ['cookies', i, 'category'] },
+        'cookie-category-without-consent-notice',
+        'warning',
+        `cookies in category "${c.category}" (first: "${c.name ?? c.pattern ?? '?'}") need prior consent, but no consent notice has cookie_category: ${c.category}`,
+      ),
+    );
+  });
+  return out;
+};

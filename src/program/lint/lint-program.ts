@@ -6,7 +6,11 @@ import {
   checkSpecialCategoryCondition,
 } from './activity-checks.ts';
 import { checkConsentNoticeUsed } from './consent-checks.ts';
-import { checkCookieCategoryConflicts, checkCookieCompleteness } from './cookie-checks.ts';
+import {
+  checkCookieCategoryConflicts,
+  checkCookieCategoryHasNotice,
+  checkCookieCompleteness,
+} from './cookie-checks.ts';
 import { checkDeclaredButNotStored, checkStoredButUndeclared } from './data-map-checks.ts';
 import type { LintCheck, LintFinding, Severity } from './finding.ts';
 import { checkRetentionEnforced, checkRetentionRuleTargets } from './retention-checks.ts';
@@ -27,6 +31,7 @@ export const lintChecks: readonly LintCheck[] = [
   checkDeclaredButNotStored,
   checkCookieCompleteness,
   checkCookieCategoryConflicts,
+  checkCookieCategoryHasNotice,
   checkRetentionRuleTargets,
   checkRetentionEnforced,
   checkConsentNoticeUsed,
