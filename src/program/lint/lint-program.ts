@@ -13,6 +13,7 @@ import {
 } from './cookie-checks.ts';
 import { checkDeclaredButNotStored, checkStoredButUndeclared } from './data-map-checks.ts';
 import type { LintCheck, LintFinding, Severity } from './finding.ts';
+import { checkPrivacyContact, checkRightsOffered } from './organization-checks.ts';
 import { checkRetentionEnforced, checkRetentionRuleTargets } from './retention-checks.ts';
 import { checkProcessorAgreements, checkProcessorLocations, checkTransfers } from './transfer-checks.ts';
 
@@ -20,6 +21,8 @@ export type { LintCheck, LintFinding, Severity } from './finding.ts';
 
 /** Every check `custodian lint` runs, in the order their findings are grouped. */
 export const lintChecks: readonly LintCheck[] = [
+  checkPrivacyContact,
+  checkRightsOffered,
   checkActivityCompleteness,
   checkConsentBasisHasNotice,
   checkLegitimateInterestAssessment,
