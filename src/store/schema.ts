@@ -513,6 +513,47 @@ export interface BreachRemindersTable {
   recipients: Json<string[]>;
 }
 
+export interface NoticeVersionsTable {
+  id: string;
+  workspace_id: string;
+  version: number;
+  program_version: number;
+  program_hash: string;
+  effective_date: string;
+  published_at: Date;
+  published_by: string | null;
+  content_hash: string;
+  model: Json<Record<string, unknown>>;
+  renderings: Json<Record<string, { html: string; md: string }>>;
+  missing_keys: Json<Record<string, string[]>>;
+  changes: Json<Record<string, unknown>[]>;
+  material: boolean;
+  consent_version: number;
+}
+
+export interface NoticeSubscribersTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  created_at: Date;
+}
+
+export interface NoticeNotificationsTable {
+  id: string;
+  workspace_id: string;
+  notice_version: number;
+  recipient: string;
+  audience: 'subscriber' | 'customer';
+  customer_key: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Date;
+  last_attempt_at: Date | null;
+  sent_at: Date | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -551,6 +592,9 @@ export interface Database {
   breaches: BreachesTable;
   breach_updates: BreachUpdatesTable;
   breach_reminders: BreachRemindersTable;
+  notice_versions: NoticeVersionsTable;
+  notice_subscribers: NoticeSubscribersTable;
+  notice_notifications: NoticeNotificationsTable;
 }
 
 /** Tables whose rows belong to a workspace: every read and write through a scope filters on it. */
