@@ -554,6 +554,13 @@ export interface NoticeNotificationsTable {
   sent_at: Date | null;
 }
 
+export interface DsrEngineJournalsTable {
+  workspace_id: string;
+  request_id: string;
+  state: Json<Record<string, unknown>>;
+  updated_at: Date;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -579,6 +586,7 @@ export interface Database {
   dsr_run_journal: DsrRunJournalTable;
   dsr_restrictions: DsrRestrictionsTable;
   dsr_settings: DsrSettingsTable;
+  dsr_engine_journals: DsrEngineJournalsTable;
   server_keys: ServerKeysTable;
   audit_anchors: AuditAnchorsTable;
   access_grants: AccessGrantsTable;
