@@ -73,24 +73,32 @@ export const checkRetentionRuleTargets: LintCheck = (program) => {
         ),
       );
     };
+    const unknownRelated = (name: string, path: PropertyKey[]) => {
+      out.push(
+        finding(
+          program,
+          at(...path),
+          'retention-rule-unknown-collection',
+          'error',
+          `retention rule "${rule.key}" refers to unknown related collection "${name}"`,
+        ),
+      );
+    };
     const walk = (cond: RetentionCondition, scope: Scope, path: PropertyKey[]) => {
       if (cond.older_than) checkField(scope, cond.older_than.field, [...path, 'older_than', 'field']);
       cond.latest_older_than?.fields.forEach((f, k) => {
         checkField(scope, f, [...path, 'latest_older_than', 'fields', k]);
       });
+      cond.latest_older_than?.related?.forEach((r, k) => {
+        const related = resolveCollection(program, scope.dataset, r.collection);
+        if (related) checkField(related, r.field, [...path, 'latest_older_than', 'related', k, 'field']);
+        else unknownRelated(r.collection, [...path, 'latest_older_than', 'related', k, 'collection']);
+      });
       if (cond.field !== undefined) checkField(scope, cond.field, [...path, 'field']);
       if (cond.related) {
         const related = resolveCollection(program, scope.dataset, cond.related.collection);
         if (!related) {
-          out.push(
-            finding(
-              program,
-              at(...path, 'related', 'collection'),
-              'retention-rule-unknown-collection',
-              'error',
-              `retention rule "${rule.key}" refers to unknown related collection "${cond.related.collection}"`,
-            ),
-          );
+          unknownRelated(cond.related.collection, [...path, 'related', 'collection']);
         } else {
           if (cond.related.order_by)
             checkField(related, cond.related.order_by, [...path, 'related', 'order_by']);
@@ -110,6 +118,22 @@ export const checkRetentionRuleTargets: LintCheck = (program) => {
     walk(rule.when, scope, ['when']);
     rule.except?.forEach((c, k) => {
       walk(c, scope, ['except', k]);
+    });
+    for (const field of Object.keys(rule.mask ?? {})) checkField(scope, field, ['mask', field]);
+    const fields = new Map(flattenFields(collection.fields).map((f) => [f.path, f.field]));
+    rule.archive?.keep.forEach((field, k) => {
+      checkField(scope, field, ['archive', 'keep', k]);
+      const personal = (fields.get(field)?.data_categories ?? []).filter((c) => c.startsWith('user'));
+      if (personal.length === 0) return;
+      out.push(
+        finding(
+          program,
+          at('archive', 'keep', k),
+          'retention-archive-keeps-personal-data',
+          'error',
+          `retention rule "${rule.key}" archives "${field}", which holds ${personal.join(', ')}; an archive of deleted data must be anonymous`,
+        ),
+      );
     });
   });
   return out;
