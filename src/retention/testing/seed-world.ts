@@ -228,3 +228,20 @@ function world(
 export function daysBefore(now: Date, days: number, ms = 0): Date {
   return new Date(now.getTime() - days * 86_400_000 - ms);
 }
+
+/** Writes the world program to `dir` as custodian.yaml + datasets/app.yml (JSON is valid YAML). */
+export async function writeWorldProgram(
+  dir: string,
+  engine: Engine,
+  rules: RetentionRule[] = seedRules,
+  urlEnv = 'APP_DB_URL',
+): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const program = worldProgram(engine, rules, urlEnv);
+  await mkdir(`${dir}/datasets`, { recursive: true });
+  await writeFile(
+    `${dir}/custodian.yaml`,
+    JSON.stringify({ ...program.doc, datasets: ['datasets/*.yml'] }, null, 2),
+  );
+  await writeFile(`${dir}/datasets/app.yml`, JSON.stringify({ dataset: [appDataset] }, null, 2));
+}
