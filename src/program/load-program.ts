@@ -70,7 +70,7 @@ export async function loadProgramFromDisk(target = '.'): Promise<LoadResult> {
   }
   const { source, issues } = await readYaml(file);
   if (issues.length) return { ok: false, issues };
-  const parsed = programSchema.safeParse(source.doc.toJS());
+  const parsed = programSchema.safeParse(source.doc.toJS(), { reportInput: true });
   if (!parsed.success) {
     return { ok: false, issues: zodIssuesToValidation(source, programSchema, parsed.error.issues) };
   }
@@ -94,7 +94,7 @@ export async function loadProgramFromDisk(target = '.'): Promise<LoadResult> {
         datasetIssues.push(...loaded.issues);
         continue;
       }
-      const result = datasetFileSchema.safeParse(loaded.source.doc.toJS());
+      const result = datasetFileSchema.safeParse(loaded.source.doc.toJS(), { reportInput: true });
       if (!result.success) {
         datasetIssues.push(...zodIssuesToValidation(loaded.source, datasetFileSchema, result.error.issues));
         continue;

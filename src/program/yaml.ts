@@ -134,8 +134,14 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (let i = 0; i < 10; i++) {
-    const def = (current as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
+    const def = (
+      current as unknown as {
+        def: { type: string; innerType?: z.ZodType; in?: z.ZodType; getter?: () => z.ZodType };
+      }
+    ).def;
     if (def.innerType) current = def.innerType;
+    // Recursive schemas (nested dataset fields) are lazy: resolve them to find their keys.
+    else if (def.type === 'lazy' && def.getter) current = def.getter();
     else if (def.type === 'pipe' && def.in) current = def.in;
     else break;
   }
