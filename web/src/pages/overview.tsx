@@ -1,0 +1,249 @@
+import { Badge, Card, PageHeader } from '../components/layout.tsx';
+import { Async, Empty } from '../components/states.tsx';
+import { formatDateTime, humanize, timeLeft } from '../format.ts';
+import type { LintReport } from '../program-types.ts';
+import { Link } from '../router.tsx';
+import { useApi } from '../use-api.ts';
+import { ConsentChart, type ConsentStats } from './consent-chart.tsx';
+
+export interface RequestSummary {
+  id: string;
+  type: string;
+  state: string;
+  jurisdiction: string;
+  received_at: string;
+  due_at: string;
+  extended?: boolean;
+}
+
+interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  anchorsChecked: number;
+  firstBreak?: { seq: number; kind: string; message: string };
+}
+
+export interface RetentionRun {
+  id: string;
+  rule_key: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  affected: number;
+  trigger?: string;
+}
+
+export interface Breach {
+  id: string;
+  title: string;
+  status: string;
+  discovered_at?: string;
+  aware_at?: string;
+  authority_due_at?: string;
+  notified_authority_at?: string | null;
+}
+
+const week = 7 * 24 * 3_600_000;
+
+function OpenRequests() {
+  const loaded = useApi<{ requests: RequestSummary[] }>('/api/requests?open=true&sort=due_at&limit=8');
+  return (
+    <Card title="Open requests" actions={<Link to="/requests">All requests</Link>}>
+      <Async loaded={loaded} feature="Requests">
+        {({ requests }) =>
+          requests.length === 0 ? (
+            <Empty title="No open requests">
+              Requests arrive from the privacy center and <code>POST /api/requests</code>.
+            </Empty>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Request</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Due</th>
+                </tr>
+              </thead>
+              <tbody>
+                {requests.map((r) => {
+                  const left = timeLeft(r.due_at);
+                  const soon = !left.overdue && left.ms < week;
+                  return (
+                    <tr key={r.id} className={left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
+                      <td>
+                        <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
+                        <div className="small muted">{r.jurisdiction.toUpperCase()}</div>
+                      </td>
+                      <td>{humanize(r.state)}</td>
+                      <td>
+                        <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
+                        <div className="small muted">{formatDateTime(r.due_at)}</div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )
+        }
+      </Async>
+    </Card>
+  );
+}
+
+function ConsentRates() {
+  const loaded = useApi<ConsentStats>('/api/consent/stats?days=30');
+  return (
+    <Card title="Consent over the last 30 days" actions={<Link to="/consent">Consent</Link>}>
+      <Async loaded={loaded} feature="Consent statistics">
+        {(stats) => <ConsentChart stats={stats} />}
+      </Async>
+    </Card>
+  );
+}
+
+function Retention() {
+  const runs = useApi<{ runs: RetentionRun[] }>('/api/retention/runs?limit=5');
+  return (
+    <Card title="Retention" actions={<Link to="/retention">Retention</Link>}>
+      <Async loaded={runs} feature="Retention runs">
+        {({ runs: list }) =>
+          list.length === 0 ? (
+            <Empty title="No retention run yet">
+              Preview what a sweep would delete on the Retention page, or run{' '}
+              <code>npx custodian retention plan</code>.
+            </Empty>
+          ) : (
+            <ul className="plain">
+              {list.map((r) => (
+                <li key={r.id}>
+                  <Badge tone={r.status === 'succeeded' ? 'good' : r.status === 'failed' ? 'bad' : 'neutral'}>
+                    {r.status}
+                  </Badge>{' '}
+                  <code>{r.rule_key}</code> — {r.affected} rows · {formatDateTime(r.started_at)}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </Card>
+  );
+}
+
+function AuditChain() {
+  const loaded = useApi<AuditVerification>('/api/audit/verify');
+  return (
+    <Card title="Audit chain" actions={<Link to="/governance">Audit log</Link>}>
+      <Async loaded={loaded} feature="Audit verification">
+        {(v) =>
+          v.ok ? (
+            <p>
+              <Badge tone="good">Intact</Badge> {v.entries} entries re-hashed, {v.anchorsChecked} signed
+              anchors checked.
+            </p>
+          ) : (
+            <div>
+              <p>
+                <Badge tone="bad">Broken</Badge> at entry {v.firstBreak?.seq} (
+                {humanize(v.firstBreak?.kind ?? '')})
+              </p>
+              <p className="small">{v.firstBreak?.message}</p>
+            </div>
+          )
+        }
+      </Async>
+    </Card>
+  );
+}
+
+function Breaches() {
+  const loaded = useApi<{ breaches: Breach[] }>('/api/breaches?status=open');
+  return (
+    <Card title="Open breaches" actions={<Link to="/governance?tab=breaches">Breach register</Link>}>
+      <Async loaded={loaded} feature="Breach register">
+        {({ breaches }) =>
+          breaches.length === 0 ? (
+            <p>
+              <Badge tone="good">None open</Badge>
+            </p>
+          ) : (
+            <ul className="plain">
+              {breaches.map((b) => {
+                const due = b.authority_due_at;
+                const left = due ? timeLeft(due) : undefined;
+                return (
+                  <li key={b.id}>
+                    <strong>{b.title}</strong>{' '}
+                    {b.notified_authority_at ? (
+                      <Badge tone="good">authority notified</Badge>
+                    ) : left ? (
+                      <Badge tone={left.overdue ? 'bad' : 'warn'}>72-hour clock: {left.text}</Badge>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          )
+        }
+      </Async>
+    </Card>
+  );
+}
+
+function Lint() {
+  const loaded = useApi<LintReport>('/api/programs/current/lint');
+  return (
+    <Card title="Program lint" actions={<Link to="/data-map">Data map</Link>}>
+      <Async
+        loaded={loaded}
+        feature="Program lint"
+        notFound={
+          <Empty title="No program yet">
+            Run <code>npx custodian push</code> to load your <code>custodian.yaml</code>.
+          </Empty>
+        }
+      >
+        {(r) => (
+          <div className="stat-row">
+            <div>
+              <span className={`stat ${r.counts.error ? 'bad-text' : ''}`}>{r.counts.error}</span>
+              <span className="muted">errors</span>
+            </div>
+            <div>
+              <span className="stat">{r.counts.warning}</span>
+              <span className="muted">warnings</span>
+            </div>
+            <div>
+              <span className="stat">{r.counts.info}</span>
+              <span className="muted">notes</span>
+            </div>
+            <div>
+              <span className="stat">v{r.version}</span>
+              <span className="muted">program version</span>
+            </div>
+          </div>
+        )}
+      </Async>
+    </Card>
+  );
+}
+
+export default function Overview() {
+  return (
+    <>
+      <PageHeader
+        title="Overview"
+        description="What needs attention today across requests, consent, retention and governance."
+      />
+      <div className="grid-2">
+        <OpenRequests />
+        <ConsentRates />
+        <Breaches />
+        <AuditChain />
+        <Retention />
+        <Lint />
+      </div>
+    </>
+  );
+}
