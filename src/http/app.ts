@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderError } from './render-error.ts';
 import type { AppEnv } from './route.ts';
+import { registerConsoleRoutes } from './routes/console.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerProgramRoutes } from './routes/programs.ts';
@@ -18,6 +19,7 @@ const registrations: ((app: Hono<AppEnv>) => void)[] = [
   registerProgramRoutes,
   registerKeyRoutes,
   registerGovernanceRoutes,
+  registerConsoleRoutes,
 ];
 
 /** The whole HTTP surface, without a listening socket (tests call `app.request`). */
