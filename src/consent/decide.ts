@@ -1,0 +1,199 @@
+import { sql } from 'kysely';
+import { AppError } from '../errors.ts';
+import { getProgramVersion } from '../program/current-program.ts';
+import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import { type ConsentPurposes, consentPurposes, coversUse } from './consent-purposes.ts';
+import { addressHash, subjectAddress, workspaceSecret } from './workspace-secret.ts';
+
+export type DecisionReasonCode =
+  | 'consent_given'
+  | 'consent_withdrawn'
+  | 'consent_absent'
+  | 'opt_out_not_exercised'
+  | 'notice_only'
+  | 'legal_basis'
+  | 'restriction'
+  | 'objection'
+  | 'opt_out_sale'
+  | 'limit_sensitive'
+  | 'do_not_contact'
+  | 'gpc'
+  | 'suppressed'
+  | 'unknown_purpose';
+
+export interface DecisionReason {
+  code: DecisionReasonCode;
+  detail: string;
+}
+
+export interface Decision {
+  subject: string;
+  purpose: string;
+  allowed: boolean;
+  /** Why: the blocking reasons when denied, the permitting one when allowed. */
+  reasons: DecisionReason[];
+}
+
+export interface DecisionQuery {
+  subject: string;
+  purpose: string;
+  /** The request carried an opt-out preference signal (Sec-GPC: 1). */
+  gpc?: boolean;
+}
+
+interface StateRow {
+  use: string;
+  granted: boolean;
+  gpc: boolean;
+  method: string;
+}
+interface RestrictionRow {
+  kind: string;
+  purposes: string[] | null;
+}
+interface SubjectFacts {
+  state: StateRow[];
+  restrictions: RestrictionRow[];
+  suppressed: boolean;
+}
+
+type FactRow = { k: 'p' | 's' | 'r' | 'x'; a: string; b: string | null; g: boolean | null; j: unknown };
+
+/**
+ * Answers "may we process this subject's data for this data use?" for many questions at
+ * once with one indexed query: the current program's hash, the subjects' consent state,
+ * their restrictions and suppression entries. The program itself is compiled once per hash.
+ */
+export async function decide(scope: WorkspaceScope, queries: DecisionQuery[]): Promise<Decision[]> {
+  const subjects = [...new Set(queries.map((q) => q.subject))];
+  const addresses = subjects.map(subjectAddress).filter((a): a is string => a !== undefined);
+  const secret = addresses.length ? await workspaceSecret(scope) : undefined;
+  const hashes = new Map<string, string>();
+  for (const s of subjects) {
+    const a = subjectAddress(s);
+    if (a && secret) hashes.set(addressHash(secret, a), s);
+  }
+  const ws = scope.workspaceId;
+  // Raw SQL for the UNION; every branch filters on the scope's workspace id.
+  const { rows } = await sql<FactRow>`
+    SELECT 'p' AS k, p.hash AS a, NULL AS b, NULL::boolean AS g, NULL::jsonb AS j
+      FROM (SELECT hash FROM program_versions WHERE workspace_id = ${ws} ORDER BY version DESC LIMIT 1) p
+    UNION ALL
+    SELECT 's', subject, data_use, granted, jsonb_build_array(gpc, method)
+      FROM consent_state WHERE workspace_id = ${ws} AND subject = ANY(${subjects}::text[])
+    UNION ALL
+    SELECT 'r', subject, kind, NULL, purposes
+      FROM subject_restrictions
+     WHERE workspace_id = ${ws} AND subject = ANY(${subjects}::text[]) AND lifted_at IS NULL
+    UNION ALL
+    SELECT 'x', address_hash, list, NULL, NULL
+      FROM suppressions WHERE workspace_id = ${ws} AND address_hash = ANY(${[...hashes.keys()]}::text[]) AND list IS NULL
+  `.execute(scope.db);
+  let programHash: string | undefined;
+  const facts = new Map<string, SubjectFacts>(
+    subjects.map((s) => [s, { state: [], restrictions: [], suppressed: false }]),
+  );
+  for (const row of rows) {
+    if (row.k === 'p') programHash = row.a;
+    else if (row.k === 's') {
+      const [gpc, method] = row.j as [boolean, string];
+      facts.get(row.a)?.state.push({ use: row.b!, granted: row.g === true, gpc, method });
+    } else if (row.k === 'r') {
+      facts.get(row.a)?.restrictions.push({ kind: row.b!, purposes: (row.j as string[] | null) ?? null });
+    } else {
+      const subject = hashes.get(row.a);
+      const f = subject ? facts.get(subject) : undefined;
+      if (f) f.suppressed = true;
+    }
+  }
+  if (!programHash) throw new AppError('not_found', 'no program has been pushed yet: run `custodian push`');
+  const purposes = await purposesFor(scope, programHash);
+  return queries.map((q) => decideOne(purposes, q, facts.get(q.subject)!));
+}
+
+const byHash = new Map<string, ConsentPurposes>();
+
+async function purposesFor(scope: WorkspaceScope, hash: string): Promise<ConsentPurposes> {
+  const cached = byHash.get(`${scope.workspaceId}:${hash}`);
+  if (cached) return cached;
+  const row = await scope
+    .selectFrom('program_versions')
+    .select('version')
+    .where('hash', '=', hash)
+    .orderBy('version', 'desc')
+    .executeTakeFirstOrThrow();
+  const { program } = await getProgramVersion(scope, row.version);
+  const purposes = consentPurposes(program);
+  if (byHash.size > 100) byHash.clear();
+  byHash.set(`${scope.workspaceId}:${hash}`, purposes);
+  return purposes;
+}
+
+function listed(purposes: string[] | null, use: string): boolean {
+  return (
+    purposes === null || purposes.length === 0 || purposes.some((p) => coversUse(p, use) || coversUse(use, p))
+  );
+}
+
+function decideOne(purposes: ConsentPurposes, q: DecisionQuery, f: SubjectFacts): Decision {
+  const use = purposes.use(q.purpose);
+  const blocked: DecisionReason[] = [];
+  const deny = (code: DecisionReasonCode, detail: string) => blocked.push({ code, detail });
+  if (!use.known) {
+    return {
+      subject: q.subject,
+      purpose: q.purpose,
+      allowed: false,
+      reasons: [
+        { code: 'unknown_purpose', detail: `no activity or consent notice of the program uses ${q.purpose}` },
+      ],
+    };
+  }
+  for (const r of f.restrictions) {
+    if (r.kind === 'restriction' && listed(r.purposes, q.purpose))
+      deny('restriction', 'processing is restricted at the person’s request (GDPR Art. 18)');
+    if (r.kind === 'do_not_contact' && (use.marketing || (r.purposes && listed(r.purposes, q.purpose))))
+      deny('do_not_contact', 'the person asked not to be contacted');
+    if (r.kind === 'objection') {
+      const applies = r.purposes?.length
+        ? listed(r.purposes, q.purpose)
+        : use.marketing || use.otherBases.some((b) => b === 'legitimate_interests' || b === 'public_task');
+      if (applies) deny('objection', 'the person objected to this processing (GDPR Art. 21)');
+    }
+    if (r.kind === 'opt_out_sale' && use.soldOrShared)
+      deny('opt_out_sale', 'the person opted out of the sale or sharing of their data');
+    if (r.kind === 'limit_sensitive' && r.purposes?.length && listed(r.purposes, q.purpose))
+      deny('limit_sensitive', 'the person limited the use of their sensitive data');
+  }
+  if (q.gpc && use.soldOrShared) deny('gpc', 'the request carries an opt-out preference signal (GPC)');
+  if (f.suppressed && coversUse('marketing.communications', q.purpose))
+    deny('suppressed', 'the address is on the suppression list');
+  const state = f.state
+    .filter((s) => coversUse(s.use, q.purpose))
+    .sort((a, b) => b.use.length - a.use.length)[0];
+  if (state && !state.granted) {
+    deny(
+      state.gpc ? 'gpc' : 'consent_withdrawn',
+      state.gpc
+        ? 'opted out by an opt-out preference signal (GPC)'
+        : `consent refused or withdrawn (${state.method})`,
+    );
+  }
+  const result = (allowed: boolean, reasons: DecisionReason[]): Decision => ({
+    subject: q.subject,
+    purpose: q.purpose,
+    allowed,
+    reasons,
+  });
+  if (blocked.length) return result(false, blocked);
+  if (state?.granted)
+    return result(true, [{ code: 'consent_given', detail: `consent given (${state.method})` }]);
+  if (use.notices.some((n) => n.mechanism === 'opt_out'))
+    return result(true, [{ code: 'opt_out_not_exercised', detail: 'on until the person opts out' }]);
+  if (use.notices.length > 0 && use.notices.every((n) => n.mechanism === 'notice_only'))
+    return result(true, [{ code: 'notice_only', detail: 'covered by notice; no choice is offered' }]);
+  if (!use.needsConsent && use.otherBases.length > 0) {
+    return result(true, [{ code: 'legal_basis', detail: `legal basis: ${use.otherBases.join(', ')}` }]);
+  }
+  return result(false, [{ code: 'consent_absent', detail: 'no consent has been given' }]);
+}

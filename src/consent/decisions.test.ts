@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Hono } from 'hono';
+import { createApiKey } from '../governance/api-keys.ts';
+import { bootstrapWorkspace } from '../governance/workspaces.ts';
+import { createApp } from '../http/app.ts';
+import type { AppEnv } from '../http/route.ts';
+import { createServices } from '../http/services.ts';
+import { pushProgram } from '../program/push-program.ts';
+import type { Store } from '../store/open-store.ts';
+import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import { memoryStore } from '../testing/store.ts';
+import { consentFixtureProgram } from './consent-fixture.ts';
+import { recordRestriction } from './record-restriction.ts';
+
+describe('decision API', () => {
+  let store: Store;
+  let app: Hono<AppEnv>;
+  let key: string;
+  let scope: WorkspaceScope;
+  const now = new Date('2026-04-01T12:00:00.000Z');
+
+  before(async () => {
+    store = await memoryStore();
+    const boot = await bootstrapWorkspace(store.db);
+    scope = boot.scope;
+    key = boot.ownerKey!.secret;
+    await pushProgram(scope, { program: consentFixtureProgram(), datasets: [] }, 'test');
+    app = createApp(createServices(store, { clock: () => now }));
+  });
+  after(() => store.close());
+
+  const call = async (method: string, path: string, body?: unknown, auth = key) => {
+    const res = await app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const ask = async (subject: string, purpose: string, extra = '') => {
+    const { status, json } = await call(
+      'GET',
+      `/api/decisions?subject=${encodeURIComponent(subject)}&purpose=${encodeURIComponent(purpose)}${extra}`,
+    );
+    assert.equal(status, 200, JSON.stringify(json));
+    return { allowed: json.allowed, codes: (json.reasons as { code: string }[]).map((r) => r.code) };
+  };
+
+  test('consent absent, given, then withdrawn in one call', async () => {
+    assert.deepEqual(await ask('user:1', 'analytics.reporting'), {
+      allowed: false,
+      codes: ['consent_absent'],
+    });
+    const given = await call('POST', '/api/consent', { subject: 'user:1', choices: { analytics: true } });
+    assert.equal(given.status, 201, JSON.stringify(given.json));
+    assert.deepEqual(await ask('user:1', 'analytics.reporting'), { allowed: true, codes: ['consent_given'] });
+    const withdrawn = await call('POST', '/api/consent/user:1/withdraw');
+    assert.equal(withdrawn.status, 201);
+    assert.deepEqual(await ask('user:1', 'analytics.reporting'), {
+      allowed: false,
+      codes: ['consent_withdrawn'],
+    });
+  });
+
+  test('a legal basis other than consent allows without asking; unknown uses are denied', async () => {
+    assert.deepEqual(await ask('user:2', 'essential.service'), { allowed: true, codes: ['legal_basis'] });
+    assert.deepEqual(await ask('user:2', 'essential.service.operations.improve'), {
+      allowed: true,
+      codes: ['legal_basis'],
+    });
+    assert.deepEqual(await ask('user:2', 'third_party_sharing.payment'), {
+      allowed: false,
+      codes: ['unknown_purpose'],
+    });
+  });
+
+  test('objection, restriction and opt-out of sale from completed rights requests', async () => {
+    await recordRestriction(scope, { subject: 'user:3', kind: 'objection' }, now);
+    assert.deepEqual(await ask('user:3', 'essential.service.operations.improve'), {
+      allowed: false,
+      codes: ['objection'],
+    });
+    assert.equal((await ask('user:3', 'essential.service')).allowed, true);
+
+    await call('POST', '/api/consent', { subject: 'user:4', choices: { marketing: true, analytics: true } });
+    const optOut = await call('POST', '/api/restrictions', { subject: 'user:4', kind: 'opt_out_sale' });
+    assert.equal(optOut.status, 201);
+    assert.deepEqual(await ask('user:4', 'marketing.advertising.third_party.targeted'), {
+      allowed: false,
+      codes: ['opt_out_sale'],
+    });
+    assert.equal((await ask('user:4', 'analytics.reporting')).allowed, true);
+
+    await recordRestriction(scope, { subject: 'user:4', kind: 'restriction' }, now);
+    assert.deepEqual(await ask('user:4', 'essential.service'), { allowed: false, codes: ['restriction'] });
+  });
+
+  test('an opt-out preference signal on the request denies sale and sharing only', async () => {
+    await call('POST', '/api/consent', { subject: 'user:5', choices: { marketing: true, analytics: true } });
+    assert.equal((await ask('user:5', 'marketing.advertising.third_party.targeted')).allowed, true);
+    assert.deepEqual(await ask('user:5', 'marketing.advertising.third_party.targeted', '&gpc=1'), {
+      allowed: false,
+      codes: ['gpc'],
+    });
+    assert.equal((await ask('user:5', 'analytics.reporting', '&gpc=1')).allowed, true);
+  });
+
+  test('batch answers many questions in order', async () => {
+    const { status, json } = await call('POST', '/api/decisions/batch', {
+      questions: [
+        { subject: 'user:1', purpose: 'analytics.reporting' },
+        { subject: 'user:5', purpose: 'analytics.reporting' },
+        { subject: 'user:9', purpose: 'essential.service' },
+      ],
+    });
+    assert.equal(status, 200);
+    assert.deepEqual(
+      (json.decisions as { allowed: boolean }[]).map((d) => d.allowed),
+      [false, true, true],
+    );
+  });
+
+  test('bad input is a 422 with field paths; reading history is audited', async () => {
+    const bad = await call('GET', '/api/decisions?subject=user:1');
+    assert.equal(bad.status, 422);
+    assert.match(JSON.stringify(bad.json), /query\.purpose/);
+    const history = await call('GET', '/api/consent/user:1/history');
+    assert.equal(history.status, 200);
+    assert.equal((history.json.events as unknown[]).length, 2);
+    const audited = await scope
+      .selectFrom('audit_log')
+      .select(['action', 'object_id'])
+      .where('action', '=', 'consent.history.read')
+      .execute();
+    assert.deepEqual(audited, [{ action: 'consent.history.read', object_id: 'user:1' }]);
+    const csv = await app.request('/api/consent/user:1/history?format=csv', {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    assert.match(await csv.text(), /^subject,seq/);
+  });
+
+  test('an auditor key may ask decisions but not record restrictions', async () => {
+    const auditor = await createApiKey(scope, { name: 'reader', role: 'auditor' });
+    const res = await call(
+      'POST',
+      '/api/restrictions',
+      { subject: 'user:1', kind: 'restriction' },
+      auditor.secret,
+    );
+    assert.equal(res.status, 403);
+  });
+});
