@@ -4,10 +4,12 @@ import { AppError } from '../errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderError } from './render-error.ts';
 import type { AppEnv } from './route.ts';
+import { registerConsentRoutes } from './routes/consent.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerProgramRoutes } from './routes/programs.ts';
+import { registerRequestRoutes } from './routes/requests.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { Services } from './services.ts';
 
@@ -20,6 +22,8 @@ const registrations: ((app: Hono<AppEnv>) => void)[] = [
   registerKeyRoutes,
   registerGovernanceRoutes,
   registerConsoleRoutes,
+  registerConsentRoutes,
+  registerRequestRoutes,
 ];
 
 /** The whole HTTP surface, without a listening socket (tests call `app.request`). */
