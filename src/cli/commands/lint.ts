@@ -30,8 +30,9 @@ export async function run(ctx: CliContext): Promise<number> {
       ctx.stdout.write(`${JSON.stringify({ ok: false, issues: loaded.issues, findings: [] }, null, 2)}\n`);
     } else {
       for (const issue of loaded.issues) ctx.stderr.write(`${formatIssue(issue)}\n`);
+      const n = loaded.issues.length;
       ctx.stderr.write(
-        `\nthe program is not valid (${loaded.issues.length} errors); fix these before linting\n`,
+        `\nthe program is not valid (${n} error${n === 1 ? '' : 's'}); fix it before linting\n`,
       );
     }
     return 1;
