@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Connector } from '../../connectors/connector.ts';
 import { mysqlConnector } from '../../connectors/mysql-connector.ts';
@@ -58,6 +58,7 @@ function connectorForUrl(url: string): Connector {
 async function loadDatasets(files: string[]): Promise<Dataset[]> {
   const out: Dataset[] = [];
   for (const file of files) {
+    if (!(await stat(file).catch(() => undefined))) throw new CliError(`--dataset ${file}: no such file`);
     const { source, issues } = await readYaml(file);
     if (issues.length) throw new CliError(issues.map(formatIssue).join('\n'), 1);
     const parsed = datasetFileSchema.safeParse(source.doc.toJS());
@@ -142,7 +143,7 @@ export async function run(ctx: CliContext): Promise<number> {
   const owned: Connector[] = [];
   if (values.dataset.length) {
     if (values.program) throw new CliError('give either --program or --dataset, not both');
-    const datasets = await loadDatasets(values.dataset);
+    const datasets = await loadDatasets(values.dataset.map((f) => path.resolve(ctx.cwd, f)));
     const overrides: Record<string, Connector> = {};
     for (const text of values.connection) {
       const [key, url] = parsePair(text, '--connection');
@@ -151,7 +152,9 @@ export async function run(ctx: CliContext): Promise<number> {
           `--connection ${key}: no dataset with that fides_key in ${values.dataset.join(', ')}`,
         );
       }
-      overrides[key] = connectorForUrl(url);
+      overrides[key] = connectorForUrl(
+        url.startsWith('sqlite:') ? `sqlite:${path.resolve(ctx.cwd, url.slice(7))}` : url,
+      );
       owned.push(overrides[key]);
     }
     program = { datasets, taxonomy: defaultTaxonomy() };
