@@ -5,6 +5,7 @@ import type { LintReport } from '../program-types.ts';
 import { Link } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 import { ConsentChart, type ConsentStats } from './consent-chart.tsx';
+import { type RunRecord, runTone } from './retention.tsx';
 
 export interface RequestSummary {
   id: string;
@@ -23,16 +24,6 @@ interface AuditVerification {
   firstBreak?: { seq: number; kind: string; message: string };
 }
 
-export interface RetentionRun {
-  id: string;
-  rule_key: string;
-  status: string;
-  started_at: string;
-  finished_at: string | null;
-  affected: number;
-  trigger?: string;
-}
-
 export interface Breach {
   id: string;
   title: string;
@@ -44,48 +35,77 @@ export interface Breach {
 }
 
 const week = 7 * 24 * 3_600_000;
+const farAhead = new Date(Date.now() + 3 * 365 * 86_400_000).toISOString().slice(0, 10);
 
 function OpenRequests() {
-  const loaded = useApi<{ requests: RequestSummary[] }>('/api/requests?open=true&sort=due_at&limit=8');
+  // `due_before` lists only open requests; far ahead, it lists them all, sorted here by due date.
+  const loaded = useApi<{ requests: RequestSummary[]; next?: string | null }>(
+    `/api/requests?due_before=${farAhead}&limit=200`,
+  );
   return (
     <Card title="Open requests" actions={<Link to="/requests">All requests</Link>}>
       <Async loaded={loaded} feature="Requests">
-        {({ requests }) =>
-          requests.length === 0 ? (
+        {({ requests: all, next }) => {
+          const requests = [...all].sort((a, b) => a.due_at.localeCompare(b.due_at)).slice(0, 8);
+          const overdue = all.filter((r) => timeLeft(r.due_at).overdue).length;
+          const thisWeek = all.filter((r) => {
+            const t = timeLeft(r.due_at);
+            return !t.overdue && t.ms < week;
+          }).length;
+          return all.length === 0 ? (
             <Empty title="No open requests">
               Requests arrive from the privacy center and <code>POST /api/requests</code>.
             </Empty>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Request</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Due</th>
-                </tr>
-              </thead>
-              <tbody>
-                {requests.map((r) => {
-                  const left = timeLeft(r.due_at);
-                  const soon = !left.overdue && left.ms < week;
-                  return (
-                    <tr key={r.id} className={left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
-                      <td>
-                        <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
-                        <div className="small muted">{r.jurisdiction.toUpperCase()}</div>
-                      </td>
-                      <td>{humanize(r.state)}</td>
-                      <td>
-                        <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
-                        <div className="small muted">{formatDateTime(r.due_at)}</div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )
-        }
+            <>
+              <div className="stat-row">
+                <div>
+                  <span className="stat">
+                    {all.length}
+                    {next ? '+' : ''}
+                  </span>
+                  <span className="muted">open</span>
+                </div>
+                <div>
+                  <span className={`stat ${overdue ? 'bad-text' : ''}`}>{overdue}</span>
+                  <span className="muted">overdue</span>
+                </div>
+                <div>
+                  <span className={`stat ${thisWeek ? 'warn-text' : ''}`}>{thisWeek}</span>
+                  <span className="muted">due this week</span>
+                </div>
+              </div>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Request</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Due</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {requests.map((r) => {
+                    const left = timeLeft(r.due_at);
+                    const soon = !left.overdue && left.ms < week;
+                    return (
+                      <tr key={r.id} className={left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
+                        <td>
+                          <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
+                          <div className="small muted">{r.jurisdiction.toUpperCase()}</div>
+                        </td>
+                        <td>{humanize(r.state)}</td>
+                        <td>
+                          <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
+                          <div className="small muted">{formatDateTime(r.due_at)}</div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </>
+          );
+        }}
       </Async>
     </Card>
   );
@@ -103,7 +123,7 @@ function ConsentRates() {
 }
 
 function Retention() {
-  const runs = useApi<{ runs: RetentionRun[] }>('/api/retention/runs?limit=5');
+  const runs = useApi<{ runs: RunRecord[] }>('/api/retention/runs?limit=5');
   return (
     <Card title="Retention" actions={<Link to="/retention">Retention</Link>}>
       <Async loaded={runs} feature="Retention runs">
@@ -117,10 +137,8 @@ function Retention() {
             <ul className="plain">
               {list.map((r) => (
                 <li key={r.id}>
-                  <Badge tone={r.status === 'succeeded' ? 'good' : r.status === 'failed' ? 'bad' : 'neutral'}>
-                    {r.status}
-                  </Badge>{' '}
-                  <code>{r.rule_key}</code> — {r.affected} rows · {formatDateTime(r.started_at)}
+                  <Badge tone={runTone(r.status)}>{r.status}</Badge> <code>{r.rule}</code> — {r.affected} rows
+                  · {formatDateTime(r.startedAt)}
                 </li>
               ))}
             </ul>

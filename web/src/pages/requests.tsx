@@ -1,15 +1,635 @@
-import { PageHeader } from '../components/layout.tsx';
-import { Async } from '../components/states.tsx';
-import { useApi } from '../use-api.ts';
+import { type FormEvent, useState } from 'react';
+import { api, download, query } from '../api.ts';
+import { Badge, Card, Modal, PageHeader, Pager, type Tone } from '../components/layout.tsx';
+import { Async, Empty, FormError } from '../components/states.tsx';
+import { formatDateTime, humanize, timeLeft } from '../format.ts';
+import { Link, setSearch, useLocation } from '../router.tsx';
+import { roleAtLeast, useSession } from '../session.ts';
+import { useAction, useApi } from '../use-api.ts';
 
-export default function Page() {
-  const loaded = useApi<unknown>('/api/requests');
+export interface RequestView {
+  id: string;
+  type: string;
+  state: string;
+  jurisdiction: string;
+  channel: string;
+  received_at: string;
+  due_at: string;
+  legal_due_at: string;
+  receipt_confirm_by: string | null;
+  deadline_rule: string;
+  overdue: boolean;
+  extended: boolean;
+  extension_reason: string | null;
+  verification_level: string;
+  verified_at: string | null;
+  needs_approval: boolean;
+  decided_at: string | null;
+  decided_by: string | null;
+  denial_reason: string | null;
+  denial_text: string | null;
+  flags: { code?: string; message?: string }[];
+  customer_key: string | null;
+  details: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  completed_at: string | null;
+  identities?: Record<string, string[]>;
+  contact_email?: string;
+  collections?: {
+    collection: string;
+    status: string;
+    rows: number;
+    error: { message?: string } | null;
+    attempts: number;
+    updated_at: string;
+  }[];
+}
+
+const types = [
+  'access',
+  'portability',
+  'erasure',
+  'rectification',
+  'restriction',
+  'objection',
+  'opt_out_sale',
+  'limit_sensitive',
+  'do_not_contact',
+  'automated_decision',
+];
+const states = [
+  'received',
+  'verifying',
+  'verified',
+  'approved',
+  'denied',
+  'in_progress',
+  'completed',
+  'failed',
+  'canceled',
+];
+const denialReasons: Record<string, string> = {
+  identity_not_verified: 'Identity could not be verified',
+  manifestly_unfounded: 'Manifestly unfounded',
+  excessive: 'Excessive (repetitive)',
+  legal_obligation_to_retain: 'A legal obligation requires keeping the data',
+  exemption_applies: 'A legal exemption applies',
+  not_a_customer_request: 'The business customer (controller) declined',
+  access_limit_reached: 'Access limit for 12 months reached (CCPA)',
+};
+
+export const stateTone = (state: string): Tone =>
+  state === 'completed'
+    ? 'good'
+    : state === 'failed' || state === 'denied'
+      ? 'bad'
+      : state === 'canceled'
+        ? 'neutral'
+        : 'info';
+
+export default function Requests() {
+  const { path } = useLocation();
+  const id = path.split('/')[2];
+  return id ? <RequestPage id={decodeURIComponent(id)} /> : <RequestQueue />;
+}
+
+function RequestQueue() {
+  const { search } = useLocation();
+  const filters = {
+    type: search.get('type') ?? '',
+    state: search.get('state') ?? '',
+    jurisdiction: search.get('jurisdiction') ?? '',
+    due: search.get('due') ?? '',
+  };
+  const [cursors, setCursors] = useState<string[]>([]);
+  const due =
+    filters.due === 'overdue'
+      ? { overdue: 'true' }
+      : filters.due === 'week'
+        ? // A date (not a timestamp) keeps the URL stable between renders.
+          { due_before: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) }
+        : {};
+  const loaded = useApi<{ requests: RequestView[]; next?: string | null }>(
+    `/api/requests${query({
+      type: filters.type,
+      state: filters.state,
+      jurisdiction: filters.jurisdiction,
+      ...due,
+      limit: 25,
+      cursor: cursors.at(-1),
+    })}`,
+  );
+  const change = (name: string, value: string) => {
+    setCursors([]);
+    setSearch({ [name]: value || undefined });
+  };
+  const select = (name: keyof typeof filters, label: string, options: [string, string][]) => (
+    <label>
+      {label}
+      <select value={filters[name]} onChange={(e) => change(name, e.target.value)}>
+        <option value="">All</option>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
   return (
     <>
-      <PageHeader title="Requests" />
+      <PageHeader
+        title="Requests"
+        description="Data subject requests, newest first. Overdue requests are red; those due within a week are amber."
+        actions={
+          <button type="button" onClick={() => void download('/api/requests/export.csv', 'requests.csv')}>
+            Export records (CSV)
+          </button>
+        }
+      />
+      <fieldset className="filters" style={{ border: 'none', padding: 0 }}>
+        <legend className="sr-only">Filter requests</legend>
+        {select(
+          'type',
+          'Type',
+          types.map((t) => [t, humanize(t)]),
+        )}
+        {select(
+          'state',
+          'State',
+          states.map((s) => [s, humanize(s)]),
+        )}
+        {select('jurisdiction', 'Jurisdiction', [
+          ['gdpr', 'GDPR'],
+          ['uk_gdpr', 'UK GDPR'],
+          ['ccpa', 'CCPA'],
+        ])}
+        {select('due', 'Due', [
+          ['overdue', 'Overdue'],
+          ['week', 'Within 7 days'],
+        ])}
+      </fieldset>
       <Async loaded={loaded} feature="Requests">
-        {() => null}
+        {({ requests, next }) =>
+          requests.length === 0 ? (
+            <Empty
+              title={
+                Object.values(filters).some(Boolean) ? 'No request matches these filters' : 'No requests yet'
+              }
+            >
+              People submit requests on your privacy center (<a href="/privacy/request">/privacy/request</a>);
+              your apps can submit them with <code>POST /api/requests</code>.
+            </Empty>
+          ) : (
+            <div className="card table-wrap">
+              <table>
+                <caption className="sr-only">Requests</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Request</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Jurisdiction</th>
+                    <th scope="col">Received</th>
+                    <th scope="col">Due</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {requests.map((r) => {
+                    const open = !['completed', 'denied', 'canceled'].includes(r.state);
+                    const left = timeLeft(r.due_at);
+                    const soon = open && !left.overdue && left.ms < 7 * 86_400_000;
+                    return (
+                      <tr key={r.id} className={open && left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
+                        <td>
+                          <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
+                          <div className="small muted">
+                            <code>{r.id.slice(0, 8)}</code> · {r.channel}
+                          </div>
+                        </td>
+                        <td>
+                          <Badge tone={stateTone(r.state)}>{humanize(r.state)}</Badge>
+                          {r.extended && <Badge tone="warn">extended</Badge>}
+                        </td>
+                        <td>{r.jurisdiction.toUpperCase()}</td>
+                        <td>{formatDateTime(r.received_at)}</td>
+                        <td>
+                          {open ? (
+                            <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
+                          ) : (
+                            <span className="muted">closed</span>
+                          )}
+                          <div className="small muted">{formatDateTime(r.due_at)}</div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              <Pager cursors={cursors} nextCursor={next} onChange={setCursors} />
+            </div>
+          )
+        }
       </Async>
     </>
+  );
+}
+
+interface RequestEvent {
+  id: string;
+  at: string;
+  actor: string;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+}
+
+type Dialog = 'verify' | 'approve' | 'deny' | 'extend' | 'cancel' | null;
+
+function RequestPage({ id }: { id: string }) {
+  const session = useSession();
+  const canAct = roleAtLeast(session.role, 'reviewer');
+  const [revealed, setRevealed] = useState(false);
+  const loaded = useApi<RequestView>(`/api/requests/${encodeURIComponent(id)}`);
+  const events = useApi<{ events: RequestEvent[] }>(`/api/requests/${encodeURIComponent(id)}/events`);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [dryRun, setDryRun] = useState<{ collections: unknown[] } | null>(null);
+  const reload = () => {
+    loaded.reload();
+    events.reload();
+  };
+  const act = useAction(async (path: string, body: unknown) => {
+    await api('POST', `/api/requests/${encodeURIComponent(id)}/${path}`, { body });
+    setDialog(null);
+    reload();
+  });
+  const dry = useAction(async () => {
+    setDryRun(
+      await api<{ collections: unknown[] }>('POST', `/api/requests/${encodeURIComponent(id)}/dry-run`),
+    );
+  });
+
+  return (
+    <>
+      <p>
+        <Link to="/requests">← All requests</Link>
+      </p>
+      <Async
+        loaded={loaded}
+        feature="Request"
+        notFound={<Empty title="No such request">It may belong to another workspace.</Empty>}
+      >
+        {(r) => {
+          const open = !['completed', 'denied', 'canceled'].includes(r.state);
+          const left = timeLeft(r.due_at);
+          return (
+            <>
+              <PageHeader
+                title={`${humanize(r.type)} request`}
+                description={
+                  <>
+                    <Badge tone={stateTone(r.state)}>{humanize(r.state)}</Badge>{' '}
+                    {r.jurisdiction.toUpperCase()} · received {formatDateTime(r.received_at)} ·{' '}
+                    {open ? (
+                      <Badge tone={left.overdue ? 'bad' : left.ms < 7 * 86_400_000 ? 'warn' : 'neutral'}>
+                        {left.text}
+                      </Badge>
+                    ) : (
+                      `closed ${formatDateTime(r.completed_at ?? r.decided_at)}`
+                    )}
+                  </>
+                }
+                actions={
+                  canAct && open ? (
+                    <div className="actions">
+                      {(r.state === 'received' || r.state === 'verifying') && (
+                        <button type="button" onClick={() => setDialog('verify')}>
+                          Verify identity
+                        </button>
+                      )}
+                      {r.state === 'verified' && (
+                        <button type="button" className="primary" onClick={() => setDialog('approve')}>
+                          Approve
+                        </button>
+                      )}
+                      {['received', 'verifying', 'verified'].includes(r.state) && (
+                        <button type="button" className="danger" onClick={() => setDialog('deny')}>
+                          Deny
+                        </button>
+                      )}
+                      {!r.extended && (
+                        <button type="button" onClick={() => setDialog('extend')}>
+                          Extend deadline
+                        </button>
+                      )}
+                      {['received', 'verifying', 'verified', 'approved', 'failed'].includes(r.state) && (
+                        <button type="button" onClick={() => setDialog('cancel')}>
+                          Cancel
+                        </button>
+                      )}
+                    </div>
+                  ) : undefined
+                }
+              />
+              {act.error && !dialog && <FormError error={act.error} />}
+              <div className="grid-2">
+                <Card title="Facts">
+                  <dl className="facts">
+                    <dt>Deadline</dt>
+                    <dd>
+                      {formatDateTime(r.due_at)} ({humanize(r.deadline_rule)})
+                      {r.legal_due_at !== r.due_at && (
+                        <div className="small muted">legal limit {formatDateTime(r.legal_due_at)}</div>
+                      )}
+                    </dd>
+                    {r.receipt_confirm_by && (
+                      <>
+                        <dt>Confirm receipt by</dt>
+                        <dd>{formatDateTime(r.receipt_confirm_by)}</dd>
+                      </>
+                    )}
+                    {r.extended && (
+                      <>
+                        <dt>Extended</dt>
+                        <dd>{r.extension_reason}</dd>
+                      </>
+                    )}
+                    <dt>Channel</dt>
+                    <dd>{r.channel}</dd>
+                    <dt>Verification</dt>
+                    <dd>
+                      {humanize(r.verification_level)}
+                      {r.verified_at ? ` · verified ${formatDateTime(r.verified_at)}` : ' · not verified yet'}
+                    </dd>
+                    <dt>Approval</dt>
+                    <dd>{r.needs_approval ? 'needed from a reviewer' : 'not needed'}</dd>
+                    {r.denial_reason && (
+                      <>
+                        <dt>Denied</dt>
+                        <dd>
+                          {denialReasons[r.denial_reason] ?? r.denial_reason}: {r.denial_text}
+                        </dd>
+                      </>
+                    )}
+                    {r.customer_key && (
+                      <>
+                        <dt>Customer</dt>
+                        <dd>{r.customer_key}</dd>
+                      </>
+                    )}
+                    <dt>Identities</dt>
+                    <dd>
+                      {!r.identities ? (
+                        <span className="muted">shown to reviewers only</span>
+                      ) : revealed ? (
+                        <>
+                          {Object.entries(r.identities).map(([k, v]) => (
+                            <div key={k}>
+                              {k}: {v.join(', ')}
+                            </div>
+                          ))}
+                          {r.contact_email && <div>contact: {r.contact_email}</div>}
+                        </>
+                      ) : (
+                        <button type="button" className="link" onClick={() => setRevealed(true)}>
+                          Reveal identities ({Object.keys(r.identities).join(', ')}) — recorded in the audit
+                          log
+                        </button>
+                      )}
+                    </dd>
+                  </dl>
+                  {r.flags.length > 0 && (
+                    <>
+                      <h3>Flags</h3>
+                      <ul className="plain small">
+                        {r.flags.map((f) => (
+                          <li key={`${f.code}:${f.message}`}>
+                            <Badge tone="warn">{f.code ?? 'flag'}</Badge> {f.message}
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )}
+                </Card>
+                <Card title="Timeline">
+                  <Async loaded={events} feature="Request history">
+                    {({ events: list }) => (
+                      <ol className="timeline">
+                        {list.map((e) => (
+                          <li key={e.id}>
+                            <strong>{humanize(e.kind)}</strong>
+                            {e.to_state && (
+                              <>
+                                {' '}
+                                → <Badge tone={stateTone(e.to_state)}>{humanize(e.to_state)}</Badge>
+                              </>
+                            )}
+                            <div className="small muted">
+                              {formatDateTime(e.at)} · {e.actor}
+                            </div>
+                            {e.reason && <div className="small">{e.reason}</div>}
+                          </li>
+                        ))}
+                      </ol>
+                    )}
+                  </Async>
+                </Card>
+              </div>
+              <Card
+                title="Systems and collections"
+                actions={
+                  canAct && ['erasure', 'rectification'].includes(r.type) && open ? (
+                    <button type="button" onClick={() => void dry.run()} disabled={dry.busy}>
+                      Preview changes (dry run)
+                    </button>
+                  ) : r.state === 'failed' && canAct ? (
+                    <button type="button" className="primary" onClick={() => void act.run('retry', {})}>
+                      Retry failed systems
+                    </button>
+                  ) : undefined
+                }
+              >
+                <FormError error={dry.error} />
+                {dryRun && (
+                  <>
+                    <h3>Dry run — nothing was written</h3>
+                    <pre className="diff">{JSON.stringify(dryRun.collections, null, 2)}</pre>
+                  </>
+                )}
+                {!r.collections?.length ? (
+                  <p className="muted">
+                    {open
+                      ? 'Nothing has run yet: the request runs against your systems once it is verified and approved.'
+                      : 'No system was touched by this request.'}
+                  </p>
+                ) : (
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Collection</th>
+                        <th scope="col">Result</th>
+                        <th scope="col">Rows</th>
+                        <th scope="col">Attempts</th>
+                        <th scope="col">Error</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {r.collections.map((c) => (
+                        <tr key={c.collection}>
+                          <td>
+                            <code>{c.collection}</code>
+                          </td>
+                          <td>
+                            <Badge
+                              tone={
+                                c.status === 'succeeded' ? 'good' : c.status === 'failed' ? 'bad' : 'neutral'
+                              }
+                            >
+                              {c.status}
+                            </Badge>
+                          </td>
+                          <td>{c.rows}</td>
+                          <td>{c.attempts}</td>
+                          <td className="small">{c.error?.message ?? ''}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+                {r.result && (
+                  <>
+                    <h3>{['access', 'portability'].includes(r.type) ? 'Access package' : 'Result'}</h3>
+                    <ResultSummary result={r.result} />
+                  </>
+                )}
+              </Card>
+              <ActionDialog dialog={dialog} request={r} onClose={() => setDialog(null)} act={act} />
+            </>
+          );
+        }}
+      </Async>
+    </>
+  );
+}
+
+/** What a finished request produced: counts per collection, package size; never the data itself. */
+function ResultSummary({ result }: { result: Record<string, unknown> }) {
+  const entries = Object.entries(result).filter(([, v]) => v !== null && typeof v !== 'object');
+  const nested = Object.entries(result).filter(([, v]) => v !== null && typeof v === 'object');
+  return (
+    <>
+      <dl className="facts">
+        {entries.map(([k, v]) => (
+          <div key={k} style={{ display: 'contents' }}>
+            <dt>{humanize(k)}</dt>
+            <dd>{String(v)}</dd>
+          </div>
+        ))}
+      </dl>
+      {nested.map(([k, v]) => (
+        <details key={k}>
+          <summary>{humanize(k)}</summary>
+          <pre className="diff">{JSON.stringify(v, null, 2)}</pre>
+        </details>
+      ))}
+    </>
+  );
+}
+
+type Act = ReturnType<typeof useAction<[string, unknown], void>>;
+
+function ActionDialog({
+  dialog,
+  request,
+  onClose,
+  act,
+}: {
+  dialog: Dialog;
+  request: RequestView;
+  onClose: () => void;
+  act: Act;
+}) {
+  return (
+    <Modal open={dialog !== null} title={dialog ? titles[dialog] : ''} onClose={onClose}>
+      {dialog && <ActionForm key={dialog} dialog={dialog} request={request} onClose={onClose} act={act} />}
+    </Modal>
+  );
+}
+
+const titles: Record<Exclude<Dialog, null>, string> = {
+  verify: 'Verify the person’s identity',
+  approve: 'Approve the request',
+  deny: 'Deny the request',
+  extend: 'Extend the deadline',
+  cancel: 'Cancel the request',
+};
+
+function ActionForm({
+  dialog,
+  request,
+  onClose,
+  act,
+}: {
+  dialog: Exclude<Dialog, null>;
+  request: RequestView;
+  onClose: () => void;
+  act: Act;
+}) {
+  const [text, setText] = useState('');
+  const [reason, setReason] = useState('identity_not_verified');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body =
+      dialog === 'verify'
+        ? { method: 'reviewer_check', note: text }
+        : dialog === 'approve'
+          ? text
+            ? { note: text }
+            : {}
+          : dialog === 'deny'
+            ? { reason, text }
+            : { reason: text };
+    void act.run(dialog, body);
+  };
+  const help: Record<Exclude<Dialog, null>, string> = {
+    verify:
+      'Say how you checked who the person is (e.g. matched the account email and the last invoice number).',
+    approve: 'Approving runs the request against your systems. An optional note goes into the history.',
+    deny: 'The person receives this reason and is told how to complain to the supervisory authority.',
+    extend:
+      request.jurisdiction === 'ccpa'
+        ? 'CCPA allows 45 more days once. The person is told this reason.'
+        : 'GDPR allows two more months when requests are complex or numerous (Art. 12(3)). The person is told this reason.',
+    cancel: 'Only requests that have not run can be cancelled. The reason is kept in the history.',
+  };
+  return (
+    <form onSubmit={submit}>
+      <p className="hint">{help[dialog]}</p>
+      {dialog === 'deny' && (
+        <label>
+          Reason the law allows
+          <select value={reason} onChange={(e) => setReason(e.target.value)}>
+            {Object.entries(denialReasons).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label>
+        {dialog === 'approve' ? 'Note (optional)' : dialog === 'verify' ? 'How you verified' : 'Explanation'}
+        <textarea value={text} onChange={(e) => setText(e.target.value)} required={dialog !== 'approve'} />
+      </label>
+      <FormError error={act.error} />
+      <div className="actions">
+        <button type="submit" className={dialog === 'deny' ? 'danger' : 'primary'} disabled={act.busy}>
+          {titles[dialog].split(' ')[0]}
+        </button>
+        <button type="button" onClick={onClose}>
+          Back
+        </button>
+      </div>
+    </form>
   );
 }

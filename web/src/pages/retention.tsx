@@ -1,15 +1,323 @@
-import { PageHeader } from '../components/layout.tsx';
-import { Async } from '../components/states.tsx';
-import { useApi } from '../use-api.ts';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api.ts';
+import { Badge, Card, PageHeader, type Tone } from '../components/layout.tsx';
+import { Async, Empty, FormError } from '../components/states.tsx';
+import { formatDateTime, humanize } from '../format.ts';
+import type { CurrentProgram } from '../program-types.ts';
+import { roleAtLeast, useSession } from '../session.ts';
+import { useAction, useApi } from '../use-api.ts';
+import { noProgram } from './data-map.tsx';
 
-export default function Page() {
-  const loaded = useApi<unknown>('/api/retention');
+export interface RulePlan {
+  rule: string;
+  action: string;
+  target: string;
+  system?: string;
+  status: 'ready' | 'held' | 'error';
+  error?: string;
+  cutoffs: { field: string; period: string; cutoff: string }[];
+  rows: number;
+  oldest: string | null;
+  newest: string | null;
+  keptByExceptions: number;
+  holds: { id: string; covers: string; reason: string; rows: number | 'all' }[];
+  cascade: string[];
+}
+
+export interface RunRecord {
+  id: string;
+  rule: string;
+  action: string;
+  target: string;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  reason: string | null;
+  trigger: string;
+  programHash: string;
+  cutoffs: { field: string; period: string; cutoff: string }[];
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  affected: number;
+  cascaded: Record<string, number>;
+  batches: number;
+  holdsApplied: { id: string; kind: string; reason: string; rows: number | 'all' }[];
+}
+
+interface Hold {
+  id: string;
+  kind: 'identity' | 'account' | 'collection';
+  identity_type: string | null;
+  value: string | null;
+  dataset: string | null;
+  collection: string | null;
+  reason: string;
+  expires_at: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export const runTone = (status: string): Tone =>
+  status === 'succeeded' ? 'good' : status === 'failed' ? 'bad' : status === 'running' ? 'info' : 'neutral';
+
+export default function Retention() {
+  const session = useSession();
+  const program = useApi<CurrentProgram>('/api/programs/current');
+  const runs = useApi<{ runs: RunRecord[] }>('/api/retention/runs?limit=50');
+  const [plan, setPlan] = useState<RulePlan[] | null>(null);
+  const preview = useAction(async () => {
+    const result = await api<{ plans?: RulePlan[]; rules?: RulePlan[] }>('POST', '/api/retention/plan', {
+      body: {},
+    });
+    setPlan(result.plans ?? result.rules ?? []);
+  });
+  const run = useAction(async () => {
+    await api('POST', '/api/retention/runs', { body: {} });
+    setPlan(null);
+    runs.reload();
+  });
+  const canRun = roleAtLeast(session.role, 'admin');
   return (
     <>
-      <PageHeader title="Retention" />
-      <Async loaded={loaded} feature="Retention">
-        {() => null}
+      <PageHeader
+        title="Retention"
+        description="Rules from the program, what a sweep would remove today, the evidence of past sweeps, and legal holds that stop deletion."
+      />
+      <Async loaded={program} feature="Program" notFound={noProgram}>
+        {(p) =>
+          p.program.retention_rules.length === 0 ? (
+            <Empty title="No retention rules">
+              Add <code>retention_rules:</code> to <code>custodian.yaml</code> (for example “delete inactive
+              accounts after 1 year”) and push; Custodian then enforces them on your systems.
+            </Empty>
+          ) : (
+            <Card
+              title="Rules and plan"
+              actions={
+                <div className="actions">
+                  <button type="button" onClick={() => void preview.run()} disabled={preview.busy}>
+                    {preview.busy ? 'Counting…' : 'Preview plan (dry run)'}
+                  </button>
+                  {canRun && (
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={!plan || run.busy}
+                      title={plan ? undefined : 'Preview the plan first'}
+                      onClick={() => void run.run()}
+                    >
+                      {run.busy ? 'Running…' : 'Run now'}
+                    </button>
+                  )}
+                </div>
+              }
+            >
+              <FormError error={preview.error ?? run.error} />
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Due now</th>
+                    <th scope="col">Held / kept</th>
+                    <th scope="col">Cutoff</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.program.retention_rules.map((r) => {
+                    const planned = plan?.find((x) => x.rule === r.key);
+                    return (
+                      <tr key={r.key}>
+                        <td>
+                          <code>{r.key}</code>
+                          {r.description && <div className="small muted">{r.description}</div>}
+                        </td>
+                        <td>{humanize(planned?.action ?? r.action ?? 'delete')}</td>
+                        <td>
+                          {!planned ? (
+                            <span className="muted">preview to count</span>
+                          ) : planned.status === 'error' ? (
+                            <Badge tone="bad">error</Badge>
+                          ) : (
+                            <>
+                              <strong>{planned.rows}</strong> rows
+                              {planned.cascade.length > 0 && (
+                                <div className="small muted">then {planned.cascade.join(', ')}</div>
+                              )}
+                            </>
+                          )}
+                          {planned?.error && <div className="small bad-text">{planned.error}</div>}
+                        </td>
+                        <td className="small">
+                          {planned
+                            ? [
+                                ...planned.holds.map((h) => `${h.rows} held (${h.reason})`),
+                                planned.keptByExceptions
+                                  ? `${planned.keptByExceptions} kept by exceptions`
+                                  : '',
+                              ]
+                                .filter(Boolean)
+                                .join('; ') || '—'
+                            : '—'}
+                        </td>
+                        <td className="small">
+                          {planned?.cutoffs.map((c) => (
+                            <div key={c.field}>
+                              {c.field} before {formatDateTime(c.cutoff)} ({c.period})
+                            </div>
+                          )) ?? '—'}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </Card>
+          )
+        }
       </Async>
+      <Card title="Run history and evidence">
+        <Async loaded={runs} feature="Retention runs">
+          {({ runs: list }) =>
+            list.length === 0 ? (
+              <Empty title="No sweep has run yet">
+                Preview the plan above, then run it; scheduled sweeps also appear here with their evidence.
+              </Empty>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Started</th>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Result</th>
+                    <th scope="col">Rows</th>
+                    <th scope="col">Evidence</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        {formatDateTime(r.startedAt)}
+                        <div className="small muted">{r.trigger}</div>
+                      </td>
+                      <td>
+                        <code>{r.rule}</code>
+                        <div className="small muted">
+                          {humanize(r.action)} {r.target}
+                        </div>
+                      </td>
+                      <td>
+                        <Badge tone={runTone(r.status)}>{r.status}</Badge>
+                        {r.reason && <div className="small">{r.reason}</div>}
+                      </td>
+                      <td>
+                        {r.affected}
+                        {Object.entries(r.cascaded).map(([k, v]) => (
+                          <div key={k} className="small muted">
+                            +{v} {k}
+                          </div>
+                        ))}
+                      </td>
+                      <td className="small">
+                        {r.cutoffs.map((c) => (
+                          <div key={c.field}>
+                            cutoff {c.field} &lt; {formatDateTime(c.cutoff)}
+                          </div>
+                        ))}
+                        {r.batches} batches
+                        {r.durationMs !== null ? ` in ${(r.durationMs / 1000).toFixed(1)} s` : ''} · program{' '}
+                        <code>{r.programHash.slice(0, 10)}</code>
+                        {r.holdsApplied.map((h) => (
+                          <div key={h.id}>
+                            hold: {h.reason} ({h.rows})
+                          </div>
+                        ))}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Async>
+      </Card>
+      <LegalHolds canPlace={canRun} />
     </>
+  );
+}
+
+function LegalHolds({ canPlace }: { canPlace: boolean }) {
+  const loaded = useApi<{ holds: Hold[] }>('/api/retention/holds');
+  const [value, setValue] = useState('');
+  const [reason, setReason] = useState('');
+  const place = useAction(async () => {
+    await api('POST', '/api/retention/holds', {
+      body: { kind: 'identity', identity_type: 'email', value, reason },
+    });
+    setValue('');
+    setReason('');
+    loaded.reload();
+  });
+  const release = useAction(async (id: string) => {
+    await api('POST', `/api/retention/holds/${encodeURIComponent(id)}/release`, { body: {} });
+    loaded.reload();
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void place.run();
+  };
+  return (
+    <Card title="Legal holds">
+      <Async loaded={loaded} feature="Legal holds">
+        {({ holds }) => (
+          <>
+            {holds.length === 0 ? (
+              <p className="muted">No active hold: every rule applies in full.</p>
+            ) : (
+              <ul className="plain">
+                {holds.map((h) => (
+                  <li key={h.id}>
+                    <Badge tone="warn">{h.kind}</Badge>{' '}
+                    {h.kind === 'collection'
+                      ? `${h.dataset}${h.collection ? `.${h.collection}` : ''}`
+                      : h.value}{' '}
+                    — {h.reason}
+                    <span className="small muted">
+                      {' '}
+                      · since {formatDateTime(h.created_at)}
+                      {h.expires_at ? ` · until ${formatDateTime(h.expires_at)}` : ''}
+                    </span>{' '}
+                    {canPlace && (
+                      <button type="button" onClick={() => void release.run(h.id)}>
+                        Release<span className="sr-only"> hold {h.reason}</span>
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {canPlace && (
+              <form
+                className="row"
+                onSubmit={submit}
+                style={{ marginTop: '0.75rem' }}
+                aria-label="Place a legal hold"
+              >
+                <label>
+                  Email of the person
+                  <input type="email" required value={value} onChange={(e) => setValue(e.target.value)} />
+                </label>
+                <label>
+                  Reason
+                  <input required value={reason} onChange={(e) => setReason(e.target.value)} size={30} />
+                </label>
+                <button type="submit">Place hold</button>
+              </form>
+            )}
+            <FormError error={place.error ?? release.error} />
+          </>
+        )}
+      </Async>
+    </Card>
   );
 }

@@ -1,15 +1,290 @@
-import { PageHeader } from '../components/layout.tsx';
-import { Async } from '../components/states.tsx';
-import { useApi } from '../use-api.ts';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api.ts';
+import { Badge, Card, PageHeader } from '../components/layout.tsx';
+import { Async, Empty, FormError } from '../components/states.tsx';
+import { formatDate, formatDateTime } from '../format.ts';
+import { type Role, roleAtLeast, useSession } from '../session.ts';
+import { useAction, useApi } from '../use-api.ts';
 
-export default function Page() {
-  const loaded = useApi<unknown>('/api/settings');
+const roles: { role: Role; what: string }[] = [
+  { role: 'owner', what: 'everything, including API keys and users' },
+  { role: 'admin', what: 'push programs, settings, restrictions, access decisions' },
+  { role: 'reviewer', what: 'work requests, see identities, record consent' },
+  { role: 'auditor', what: 'read-only: records, logs, exports' },
+];
+
+export default function Settings() {
+  const session = useSession();
   return (
     <>
-      <PageHeader title="Settings" />
-      <Async loaded={loaded} feature="Settings">
-        {() => null}
-      </Async>
+      <PageHeader
+        title="Settings"
+        description="Your workspace, the people who use the console, and API keys."
+      />
+      <div className="grid-2">
+        <Card title="Workspace">
+          <dl className="facts">
+            <dt>Name</dt>
+            <dd>{session.workspace.name}</dd>
+            <dt>Id</dt>
+            <dd>
+              <code>{session.workspace.id}</code>
+            </dd>
+            <dt>Created</dt>
+            <dd>{formatDate(session.workspace.created_at)}</dd>
+            <dt>You</dt>
+            <dd>
+              {session.actor} · {session.role} · signed in with{' '}
+              {session.via === 'key' ? 'an API key' : 'your account'}
+            </dd>
+          </dl>
+        </Card>
+        <Card title="Roles">
+          <ul className="plain small">
+            {roles.map((r) => (
+              <li key={r.role}>
+                <strong>{r.role}</strong> — {r.what}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      </div>
+      <Users />
+      {roleAtLeast(session.role, 'admin') ? (
+        <ApiKeys canCreate={session.role === 'owner'} />
+      ) : (
+        <Card title="API keys">
+          <p className="muted">Only admins and owners see API keys.</p>
+        </Card>
+      )}
     </>
+  );
+}
+
+interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  last_sign_in_at: string | null;
+  disabled_at: string | null;
+  invited?: boolean;
+  password_set?: boolean;
+}
+
+function Users() {
+  const session = useSession();
+  const loaded = useApi<{ users: User[] }>('/api/users');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('reviewer');
+  const [invited, setInvited] = useState<string | null>(null);
+  const invite = useAction(async () => {
+    const result = await api<{ invitation_url?: string; url?: string }>('POST', '/api/users', {
+      body: { email, role },
+    });
+    setInvited(result.invitation_url ?? result.url ?? `${email} was invited by email`);
+    setEmail('');
+    loaded.reload();
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void invite.run();
+  };
+  return (
+    <Card title="Users">
+      <Async loaded={loaded} feature="Console users">
+        {({ users }) => (
+          <>
+            {users.length === 0 ? (
+              <Empty title="No console users yet">
+                Invite your privacy team so they can sign in with a password.
+              </Empty>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Person</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Last sign-in</th>
+                    <th scope="col">State</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {users.map((u) => (
+                    <tr key={u.id}>
+                      <td>
+                        {u.name ?? u.email}
+                        <div className="small muted">{u.email}</div>
+                      </td>
+                      <td>{u.role}</td>
+                      <td>{formatDateTime(u.last_sign_in_at)}</td>
+                      <td>
+                        {u.disabled_at ? (
+                          <Badge tone="bad">disabled</Badge>
+                        ) : u.password_set === false || u.invited ? (
+                          <Badge tone="warn">invited</Badge>
+                        ) : (
+                          <Badge tone="good">active</Badge>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {roleAtLeast(session.role, 'owner') && (
+              <form
+                className="row"
+                onSubmit={submit}
+                style={{ marginTop: '0.75rem' }}
+                aria-label="Invite a user"
+              >
+                <label>
+                  Email
+                  <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+                </label>
+                <label>
+                  Role
+                  <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+                    {roles.map((r) => (
+                      <option key={r.role} value={r.role}>
+                        {r.role}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="submit" className="primary" disabled={invite.busy}>
+                  Invite
+                </button>
+              </form>
+            )}
+            <FormError error={invite.error} />
+            {invited && (
+              <p className="notice" role="status">
+                Invitation: {invited}
+              </p>
+            )}
+          </>
+        )}
+      </Async>
+    </Card>
+  );
+}
+
+interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+function ApiKeys({ canCreate }: { canCreate: boolean }) {
+  const loaded = useApi<{ keys: ApiKey[] }>('/api/keys');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('reviewer');
+  const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
+  const create = useAction(async () => {
+    const key = await api<{ name: string; secret: string }>('POST', '/api/keys', { body: { name, role } });
+    setSecret({ name: key.name, secret: key.secret });
+    setName('');
+    loaded.reload();
+  });
+  const revoke = useAction(async (id: string) => {
+    await api('DELETE', `/api/keys/${id}`);
+    loaded.reload();
+  });
+  return (
+    <Card title="API keys">
+      {secret && (
+        <div className="secret" role="status">
+          <strong>Copy the key “{secret.name}” now — it is shown only once.</strong>
+          <p>
+            <code data-testid="new-key">{secret.secret}</code>
+          </p>
+          <button type="button" onClick={() => setSecret(null)}>
+            I have stored it
+          </button>
+        </div>
+      )}
+      <FormError error={create.error ?? revoke.error} />
+      <Async loaded={loaded} feature="API keys">
+        {({ keys }) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Key</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>{k.role}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{formatDate(k.created_at)}</td>
+                  <td>{formatDateTime(k.last_used_at)}</td>
+                  <td>
+                    {k.revoked_at ? (
+                      <Badge>revoked</Badge>
+                    ) : canCreate ? (
+                      <button type="button" className="danger" onClick={() => void revoke.run(k.id)}>
+                        Revoke<span className="sr-only"> {k.name}</span>
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Async>
+      {canCreate && (
+        <form
+          className="row"
+          style={{ marginTop: '0.75rem' }}
+          aria-label="Create an API key"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create.run();
+          }}
+        >
+          <label>
+            Key name
+            <input
+              required
+              maxLength={100}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="CI deploy"
+            />
+          </label>
+          <label>
+            Role
+            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              {roles.map((r) => (
+                <option key={r.role} value={r.role}>
+                  {r.role}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="primary" disabled={create.busy}>
+            Create key
+          </button>
+        </form>
+      )}
+    </Card>
   );
 }
