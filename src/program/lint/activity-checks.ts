@@ -67,6 +67,17 @@ export const checkActivityCompleteness: LintCheck = (program) => {
         ),
       );
     }
+    if (!a.security_measures?.trim()) {
+      out.push(
+        finding(
+          program,
+          at('key'),
+          'activity-missing-security-measures',
+          'info',
+          `activity "${a.key}" describes no security_measures; the records of processing need them (Art. 30(1)(g))`,
+        ),
+      );
+    }
     if (a.data_subjects.length === 0) {
       out.push(
         finding(

@@ -44,6 +44,7 @@ function good(): Bundle {
           legal_basis: 'contract',
           systems: ['app'],
           storage_locations: ['IE'],
+          security_measures: 'Encryption at rest; access by role.',
           retention: { period: 'P1Y', description: 'One year after the last login.', rules: ['inactive'] },
         },
         {
@@ -57,6 +58,7 @@ function good(): Bundle {
           consent_notice: 'newsletter',
           systems: ['app'],
           storage_locations: ['IE'],
+          security_measures: 'Encryption at rest; access by role.',
           retention: { description: 'Until the account goes.', rules: ['inactive'] },
         },
         {
@@ -71,6 +73,7 @@ function good(): Bundle {
           consent_notice: 'analytics',
           processors: ['counter'],
           storage_locations: ['US'],
+          security_measures: 'Pseudonymous identifiers only.',
           retention: { description: 'Counted with the account.', rules: ['inactive'] },
         },
       ],
@@ -194,10 +197,12 @@ describe('lintProgram', () => {
       delete a.retention;
       a.storage_locations = [];
       a.data_subjects = [];
+      delete a.security_measures;
     });
     fires(findings, 'activity-missing-legal-basis', 'error');
     fires(findings, 'activity-missing-retention', 'error');
     fires(findings, 'activity-missing-storage-location', 'warning');
+    fires(findings, 'activity-missing-security-measures', 'info');
     const [hit] = fires(findings, 'activity-missing-data-subjects', 'warning');
     assert.equal(hit?.path, 'activities[0].key');
   });
@@ -537,6 +542,7 @@ activities:
     data_subjects: [customer]
     data_use: essential.service.operations.support
 ${basis}    storage_locations: [IE]
+    security_measures: Encrypted at rest.
     retention: { description: Until the ticket closes. }
 rights:
   offered: [access, rectification, erasure, restriction, portability, objection]
@@ -560,7 +566,7 @@ rights:
     assert.equal(out.ok, true);
     assert.deepEqual(out.counts, { error: 0, warning: 0, info: 1 });
     assert.equal(out.findings[0]?.code, 'retention-criteria-not-enforced');
-    assert.equal(out.findings[0]?.line, 16);
+    assert.equal(out.findings[0]?.line, 17);
   });
 
   it('reports validation errors instead of linting an invalid program', async () => {
