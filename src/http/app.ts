@@ -9,6 +9,7 @@ import { registerConsoleRoutes } from './routes/console.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerProgramRoutes } from './routes/programs.ts';
+import { registerPrivacyCenterRoutes } from './routes/privacy-center.ts';
 import { registerRequestRoutes } from './routes/requests.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { Services } from './services.ts';
@@ -24,6 +25,7 @@ const registrations: ((app: Hono<AppEnv>) => void)[] = [
   registerConsoleRoutes,
   registerConsentRoutes,
   registerRequestRoutes,
+  registerPrivacyCenterRoutes,
 ];
 
 /** The whole HTTP surface, without a listening socket (tests call `app.request`). */
