@@ -54,47 +54,51 @@ export async function appendAudit(
   entry: AuditEntry,
   at: Date = new Date(),
 ): Promise<void> {
-  await scope.transaction(async (tx, trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`audit:${tx.workspaceId}`}))`.execute(trx);
-    const last = await tx
-      .selectFrom('audit_log')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const seq = (last?.seq ?? 0) + 1;
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const details = entry.details
-      ? (JSON.parse(canonicalJson(entry.details)) as Record<string, unknown>)
-      : null;
-    const record: AuditRecord = {
-      workspace_id: tx.workspaceId,
+  // Inside a caller's transaction the entry commits (or rolls back) with the change it records.
+  if (scope.db.isTransaction) return appendInTransaction(scope, entry, at);
+  await scope.transaction((tx) => appendInTransaction(tx, entry, at));
+}
+
+async function appendInTransaction(tx: WorkspaceScope, entry: AuditEntry, at: Date): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`audit:${tx.workspaceId}`}))`.execute(tx.db);
+  const last = await tx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const details = entry.details
+    ? (JSON.parse(canonicalJson(entry.details)) as Record<string, unknown>)
+    : null;
+  const record: AuditRecord = {
+    workspace_id: tx.workspaceId,
+    seq,
+    at: at.toISOString(),
+    actor: entry.actor.id,
+    role: entry.actor.role,
+    action: entry.action,
+    object_type: entry.objectType ?? null,
+    object_id: entry.objectId ?? null,
+    reason: entry.reason ?? null,
+    request_id: entry.requestId ?? currentRequestId() ?? null,
+    details,
+  };
+  await tx
+    .insertInto('audit_log', {
       seq,
-      at: at.toISOString(),
-      actor: entry.actor.id,
-      role: entry.actor.role,
-      action: entry.action,
-      object_type: entry.objectType ?? null,
-      object_id: entry.objectId ?? null,
-      reason: entry.reason ?? null,
-      request_id: entry.requestId ?? currentRequestId() ?? null,
-      details,
-    };
-    await tx
-      .insertInto('audit_log', {
-        seq,
-        at,
-        actor: record.actor,
-        role: record.role,
-        action: record.action,
-        object_type: record.object_type,
-        object_id: record.object_id,
-        reason: record.reason,
-        request_id: record.request_id,
-        details: record.details === null ? null : JSON.stringify(record.details),
-        prev_hash: prevHash,
-        hash: auditHash(prevHash, record),
-      } as never)
-      .execute();
-  });
+      at,
+      actor: record.actor,
+      role: record.role,
+      action: record.action,
+      object_type: record.object_type,
+      object_id: record.object_id,
+      reason: record.reason,
+      request_id: record.request_id,
+      details: record.details === null ? null : JSON.stringify(record.details),
+      prev_hash: prevHash,
+      hash: auditHash(prevHash, record),
+    } as never)
+    .execute();
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { AppError } from '../errors.ts';
 import { findApiKey, type Role } from '../governance/api-keys.ts';
 import type { Services } from './services.ts';
 
@@ -35,4 +36,24 @@ export async function authenticate(c: Context, services: Services): Promise<Auth
     if (auth) return auth;
   }
   return undefined;
+}
+
+/**
+ * CSRF guard for cookie sessions and public forms: a state-changing request from a browser
+ * must come from this server's own pages. Browsers always send `Origin` on cross-site
+ * POSTs (and `Sec-Fetch-Site`); a request without either is not a browser's.
+ */
+export function assertSameOrigin(c: Context, services: Services): void {
+  const origin = c.req.header('origin');
+  const site = c.req.header('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') {
+    throw new AppError('forbidden', 'cross-site request refused (CSRF protection)');
+  }
+  if (origin && origin !== 'null') {
+    const allowed = new Set([new URL(services.publicUrl).origin, new URL(c.req.url).origin]);
+    if (!allowed.has(origin))
+      throw new AppError('forbidden', `request from origin ${origin} refused (CSRF protection)`);
+  } else if (origin === 'null') {
+    throw new AppError('forbidden', 'request from an opaque origin refused (CSRF protection)');
+  }
 }
