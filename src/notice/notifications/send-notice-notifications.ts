@@ -1,0 +1,146 @@
+import { sql } from 'kysely';
+import type { Mailer } from '../../mail/mailer.ts';
+import type { WorkspaceScope } from '../../store/workspace-scope.ts';
+import { formatDate } from '../compose-notice.ts';
+import { getNoticeVersion } from '../versions/notice-versions.ts';
+
+export interface NotificationResult {
+  id: string;
+  recipient: string;
+  audience: 'subscriber' | 'customer';
+  noticeVersion: number;
+  status: 'succeeded' | 'failed' | 'skipped';
+  error?: string;
+}
+
+export interface SendNotificationsOptions {
+  mailer: Mailer;
+  publicUrl: string;
+  now: Date;
+  /** Only this version's notifications (the publish that queued them); all versions otherwise. */
+  version?: number;
+}
+
+// A send claimed this long ago without a result came from a process that died: send again.
+const STALE_CLAIM_MS = 10 * 60 * 1000;
+
+/**
+ * Sends the notifications not yet delivered (pending, failed, or abandoned mid-send) and
+ * records each result. Sent ones are never sent again. Each row is claimed before sending,
+ * so two senders running at once do not mail anyone twice.
+ */
+export async function sendNoticeNotifications(
+  scope: WorkspaceScope,
+  options: SendNotificationsOptions,
+): Promise<NotificationResult[]> {
+  const stale = new Date(options.now.getTime() - STALE_CLAIM_MS);
+  let query = scope
+    .selectFrom('notice_notifications')
+    .select(['id', 'recipient', 'audience', 'notice_version', 'customer_key'])
+    .where((eb) =>
+      eb.or([
+        eb('status', 'in', ['pending', 'failed']),
+        eb.and([eb('status', '=', 'sending'), eb('last_attempt_at', '<', stale)]),
+      ]),
+    )
+    .orderBy('created_at');
+  if (options.version !== undefined) query = query.where('notice_version', '=', options.version);
+  const rows = await query.execute();
+  const results: NotificationResult[] = [];
+  const messages = new Map<number, Awaited<ReturnType<typeof composeMessages>>>();
+  for (const row of rows) {
+    const claimed = await scope
+      .updateTable('notice_notifications')
+      .set({ status: 'sending', last_attempt_at: options.now, attempts: sql`attempts + 1` })
+      .where('id', '=', row.id)
+      .where((eb) =>
+        eb.or([
+          eb('status', 'in', ['pending', 'failed']),
+          eb.and([eb('status', '=', 'sending'), eb('last_attempt_at', '<', stale)]),
+        ]),
+      )
+      .executeTakeFirst();
+    const base = {
+      id: row.id,
+      recipient: row.recipient,
+      audience: row.audience,
+      noticeVersion: row.notice_version,
+    };
+    if (Number(claimed.numUpdatedRows) === 0) {
+      results.push({ ...base, status: 'skipped', error: 'another sender has it' });
+      continue;
+    }
+    let composed = messages.get(row.notice_version);
+    if (!composed) {
+      composed = await composeMessages(scope, row.notice_version, options.publicUrl);
+      messages.set(row.notice_version, composed);
+    }
+    const message = row.audience === 'customer' ? composed.customer : composed.subscriber;
+    const sent = await options.mailer.send({
+      to: row.recipient,
+      subject: message.subject,
+      text: message.text,
+      kind: 'transactional',
+      headers: { 'X-Custodian-Notice-Version': String(row.notice_version) },
+    });
+    if (sent.accepted) {
+      await scope
+        .updateTable('notice_notifications')
+        .set({ status: 'sent', sent_at: options.now, message_id: sent.messageId, last_error: null })
+        .where('id', '=', row.id)
+        .execute();
+      results.push({ ...base, status: 'succeeded' });
+    } else {
+      const error = sent.error ?? 'not accepted by the mail server';
+      await scope
+        .updateTable('notice_notifications')
+        .set({ status: 'failed', last_error: error })
+        .where('id', '=', row.id)
+        .execute();
+      results.push({ ...base, status: 'failed', error });
+    }
+  }
+  return results;
+}
+
+async function composeMessages(scope: WorkspaceScope, version: number, publicUrl: string) {
+  const v = await getNoticeVersion(scope, version);
+  const org = v.model.controller.name;
+  const date = formatDate(v.effectiveDate, 'en');
+  const material = v.changes.filter((c) => c.material);
+  const lines = material.map((c) => `- ${c.summary} (${c.reason})`);
+  const links = [
+    `Read the new notice: ${publicUrl}/privacy/v/${version}`,
+    ...(version > 1 ? [`See every change: ${publicUrl}/privacy/diff?from=${version - 1}&to=${version}`] : []),
+  ];
+  const contact = v.model.controller.privacy.email ?? v.model.controller.dpo?.email;
+  const subject = `${org}: changes to our privacy notice (version ${version}, effective ${date})`;
+  const subscriber = {
+    subject,
+    text: [
+      `${org} has published version ${version} of its privacy notice, effective ${date}.`,
+      '',
+      'What changes:',
+      ...lines,
+      '',
+      ...links,
+      ...(contact ? ['', `Questions: ${contact}`] : []),
+      '',
+      'You receive this because you asked to be told of changes to this notice.',
+    ].join('\n'),
+  };
+  const customerLines = material.filter((c) => c.affectsCustomers).map((c) => `- ${c.summary} (${c.reason})`);
+  const customer = {
+    subject: `${org}: changes to how we process your organisation's data (effective ${date})`,
+    text: [
+      `${org} processes personal data on your organisation's behalf. Version ${version} of our privacy notice, effective ${date}, changes that processing:`,
+      '',
+      ...customerLines,
+      '',
+      ...links,
+      '',
+      `If your organisation objects to a change (for example a new sub-processor), tell us${contact ? ` at ${contact}` : ''} before ${date}.`,
+    ].join('\n'),
+  };
+  return { subscriber, customer };
+}

@@ -1,0 +1,110 @@
+import { AppError } from '../../errors.ts';
+import type { WorkspaceScope } from '../../store/workspace-scope.ts';
+import type { NoticeLanguage } from '../i18n/translator.ts';
+import type { NoticeModel } from '../notice-model.ts';
+import type { ClassifiedChange } from './classify-changes.ts';
+
+/** A published notice version as stored: frozen renderings plus the model they came from. */
+export interface NoticeVersion {
+  version: number;
+  programVersion: number;
+  programHash: string;
+  effectiveDate: string;
+  publishedAt: string;
+  publishedBy: string | null;
+  contentHash: string;
+  material: boolean;
+  consentVersion: number;
+  changes: ClassifiedChange[];
+  missingKeys: Partial<Record<NoticeLanguage, string[]>>;
+}
+
+export interface NoticeVersionWithContent extends NoticeVersion {
+  model: NoticeModel;
+  renderings: Record<NoticeLanguage, { html: string; md: string }>;
+}
+
+const summaryColumns = [
+  'version',
+  'program_version',
+  'program_hash',
+  'effective_date',
+  'published_at',
+  'published_by',
+  'content_hash',
+  'material',
+  'consent_version',
+  'changes',
+  'missing_keys',
+] as const;
+
+type SummaryRow = {
+  version: number;
+  program_version: number;
+  program_hash: string;
+  effective_date: string;
+  published_at: Date;
+  published_by: string | null;
+  content_hash: string;
+  material: boolean;
+  consent_version: number;
+  changes: Record<string, unknown>[];
+  missing_keys: Record<string, string[]>;
+};
+
+function fromRow(row: SummaryRow): NoticeVersion {
+  return {
+    version: row.version,
+    programVersion: row.program_version,
+    programHash: row.program_hash,
+    effectiveDate: row.effective_date,
+    publishedAt: new Date(row.published_at).toISOString(),
+    publishedBy: row.published_by,
+    contentHash: row.content_hash,
+    material: row.material,
+    consentVersion: row.consent_version,
+    changes: row.changes as unknown as ClassifiedChange[],
+    missingKeys: row.missing_keys,
+  };
+}
+
+/** Every published version, newest first (without the renderings). */
+export async function listNoticeVersions(scope: WorkspaceScope): Promise<NoticeVersion[]> {
+  const rows = await scope
+    .selectFrom('notice_versions')
+    .select([...summaryColumns])
+    .orderBy('version', 'desc')
+    .execute();
+  return rows.map(fromRow);
+}
+
+/** One version with its renderings and model; a clear 404 when it does not exist. */
+export async function getNoticeVersion(
+  scope: WorkspaceScope,
+  version: number,
+): Promise<NoticeVersionWithContent> {
+  const row = await scope
+    .selectFrom('notice_versions')
+    .select([...summaryColumns, 'model', 'renderings'])
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found', `notice version ${version} has not been published`);
+  return {
+    ...fromRow(row),
+    model: row.model as unknown as NoticeModel,
+    renderings: row.renderings as NoticeVersionWithContent['renderings'],
+  };
+}
+
+/** The newest published version, or undefined before the first publication. */
+export async function findLatestNoticeVersion(
+  scope: WorkspaceScope,
+): Promise<NoticeVersionWithContent | undefined> {
+  const row = await scope
+    .selectFrom('notice_versions')
+    .select('version')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? getNoticeVersion(scope, row.version) : undefined;
+}
