@@ -333,18 +333,19 @@ function holdCovers(
     if (hold.kind === 'identity') {
       return [...c.fields.entries()].find(([, f]) => f.identity === hold.identity_type)?.[0];
     }
-    // The account column is named by a system's customer_link; rows of other tables carry the same column name.
+    // Accounts are told apart by a system's customer_link (`collection.field` in one dataset).
     for (const s of program.doc.systems) {
-      const link = s.customer_link?.field;
-      const field = link?.includes('.') ? link.split('.', 2)[1] : link;
-      if (field && c.fields.has(field)) return field;
+      const link = s.customer_link;
+      if (!link || link.dataset !== c.dataset) continue;
+      const [first, second] = link.field.split('.', 2);
+      const field = second ?? first;
+      if (field && (second === undefined || first === c.name) && c.fields.has(field)) return field;
     }
     return undefined;
   };
   const own = fieldIn(target);
-  if (own) return sql`${raw(`t.${dialect.ident(own)}`)} = ${val(hold.value)}`;
+  const paths: Fragment[] = own ? [sql`${raw(`t.${dialect.ident(own)}`)} = ${val(hold.value)}`] : [];
   // One hop up: the row belongs to a parent that carries the identity or account.
-  const paths: Fragment[] = [];
   for (const relation of model.relations) {
     if (relation.child !== target) continue;
     const field = fieldIn(relation.parent);

@@ -1,5 +1,5 @@
 /** Shared set-up for the retention engine tests: a real database per test, a store, a clock. */
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import { createWorkspace } from '../governance/workspaces.ts';
 import type { Program } from '../program/load-program.ts';
 import type { RetentionRule } from '../program/retention-rule.ts';
@@ -22,6 +22,16 @@ export const engines: { engine: Engine; skip: string | undefined }[] = [
   { engine: 'mysql', skip: await mariadbUnavailable() },
 ];
 
+// One store per test file (a workspace per test keeps them apart): opening PGlite is the slow part.
+let shared: Promise<Store> | undefined;
+function sharedStore(): Promise<Store> {
+  if (!shared) {
+    shared = memoryStore();
+    after(async () => (await shared)?.close());
+  }
+  return shared;
+}
+
 export interface World {
   engine: Engine;
   url: string;
@@ -42,13 +52,12 @@ export async function openWorld(t: TestContext, engine: Engine): Promise<World> 
       : await createMariaDatabase('retention');
   const db = await worldClient(engine, database.url);
   for (const statement of ddl(engine)) await db.exec(statement);
-  const store = await memoryStore();
+  const store = await sharedStore();
   const scope = await createWorkspace(store.db, 'retention test');
   const env = { APP_DB_URL: database.url };
   const defaultProgram = worldProgram(engine);
   t.after(async () => {
     await db.close();
-    await store.close();
     await database.drop();
   });
   return {
