@@ -8,6 +8,7 @@ import { registerConsentRoutes } from './routes/consent.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
+import { registerNoticeRoutes } from './routes/notice.ts';
 import { registerProgramRoutes } from './routes/programs.ts';
 import { registerPrivacyCenterRoutes } from './routes/privacy-center.ts';
 import { registerRequestRoutes } from './routes/requests.ts';
@@ -26,6 +27,7 @@ const registrations: ((app: Hono<AppEnv>) => void)[] = [
   registerConsentRoutes,
   registerRequestRoutes,
   registerPrivacyCenterRoutes,
+  registerNoticeRoutes,
 ];
 
 /** The whole HTTP surface, without a listening socket (tests call `app.request`). */

@@ -1,0 +1,381 @@
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
+import { noticeLanguages, type NoticeLanguage } from '../../notice/i18n/translator.ts';
+import { listNoticeNotifications } from '../../notice/notifications/list-notice-notifications.ts';
+import { sendNoticeNotifications } from '../../notice/notifications/send-notice-notifications.ts';
+import { subscribeToNotice } from '../../notice/notifications/subscribe-to-notice.ts';
+import { noticeStylesheet } from '../../notice/notice-stylesheet.ts';
+import { escapeHtml } from '../../notice/render-html.ts';
+import { renderNotice } from '../../notice/render-notice.ts';
+import { buildRopa } from '../../notice/ropa/build-ropa.ts';
+import { ropaToCsv } from '../../notice/ropa/ropa-csv.ts';
+import { diffNoticeVersions } from '../../notice/versions/diff-notice-versions.ts';
+import {
+  findLatestNoticeVersion,
+  getNoticeVersion,
+  listNoticeVersions,
+  type NoticeVersionWithContent,
+} from '../../notice/versions/notice-versions.ts';
+import { publishNotice } from '../../notice/versions/publish-notice.ts';
+import { renderDiffHtml } from '../../notice/versions/render-diff-html.ts';
+import { getCurrentProgram } from '../../program/current-program.ts';
+import type { WorkspaceScope } from '../../store/workspace-scope.ts';
+import { type AppEnv, route } from '../route.ts';
+import { setCsp } from '../security-headers.ts';
+
+/** Public notice pages load nothing but their own stylesheet: no scripts, no inline styles. */
+const noticeCsp = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self' data: https:",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const langSchema = z.enum(noticeLanguages);
+const publicQuery = z.object({
+  lang: z.string().optional(),
+  format: z.string().optional(),
+});
+
+function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
+  if (format === 'json') return true;
+  if (format) return false;
+  const accept = c.req.header('accept') ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+/** ?lang= first, then the browser's Accept-Language, then English. */
+function pickLanguage(c: Context<AppEnv>, lang: string | undefined): NoticeLanguage {
+  const asked = langSchema.safeParse(lang);
+  if (asked.success) return asked.data;
+  const header = c.req.header('accept-language') ?? '';
+  for (const part of header.split(',')) {
+    const code = part.trim().slice(0, 2).toLowerCase();
+    const known = langSchema.safeParse(code);
+    if (known.success) return known.data;
+  }
+  return 'en';
+}
+
+function parseVersion(value: string | undefined, what: string): number {
+  if (value === undefined || !/^\d{1,9}$/.test(value) || Number(value) < 1) {
+    throw new AppError('not_found', `${what} "${value ?? ''}" is not a published notice version`);
+  }
+  return Number(value);
+}
+
+async function publicScope(c: Context<AppEnv>): Promise<WorkspaceScope> {
+  const scope = await findDefaultWorkspace(c.get('services').store.db);
+  if (!scope) throw new AppError('unavailable', 'the server has no workspace yet');
+  return scope;
+}
+
+function errorPage(c: Context<AppEnv>, err: AppError): Response {
+  setCsp(c, noticeCsp);
+  const title = err.status === 404 ? 'Not found' : 'Not available';
+  return c.html(
+    `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} — privacy notice</title><link rel="stylesheet" href="/privacy/notice.css"></head>
+<body><main id="main" class="wrap"><h1>${title}</h1><p>${escapeHtml(err.message)}</p>
+<p><a href="/privacy">Read the current privacy notice</a></p></main></body></html>
+`,
+    err.status as 404,
+  );
+}
+
+/** Runs a public page handler; its errors become an HTML page, or JSON when JSON was asked for. */
+async function publicPage(
+  c: Context<AppEnv>,
+  format: string | undefined,
+  handler: () => Promise<Response>,
+): Promise<Response> {
+  try {
+    return await handler();
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    if (wantsJson(c, format)) return c.json(err.toJSON(), err.status);
+    return errorPage(c, err);
+  }
+}
+
+function summary(v: NoticeVersionWithContent) {
+  const { renderings: _r, model: _m, ...rest } = v;
+  return rest;
+}
+
+function showVersion(
+  c: Context<AppEnv>,
+  v: NoticeVersionWithContent,
+  query: { lang?: string | undefined; format?: string | undefined },
+): Response {
+  const lang = pickLanguage(c, query.lang);
+  if (wantsJson(c, query.format)) return c.json({ ...summary(v), lang, model: v.model });
+  c.header('Content-Language', lang);
+  if (query.format === 'md') {
+    return c.body(v.renderings[lang].md, 200, { 'content-type': 'text/markdown; charset=utf-8' });
+  }
+  setCsp(c, noticeCsp);
+  return c.html(v.renderings[lang].html);
+}
+
+/**
+ * The published notice (`/privacy`, `/privacy/v/:version`, `/privacy/diff`), its stylesheet,
+ * the records of processing, notice versions, subscribers and the notification log.
+ */
+export function registerNoticeRoutes(app: Hono<AppEnv>): void {
+  app.get('/privacy/notice.css', (c) => {
+    const brand = c.req.query('brand');
+    return c.body(noticeStylesheet(brand ? `#${brand}` : undefined), 200, {
+      'content-type': 'text/css; charset=utf-8',
+      'cache-control': 'public, max-age=86400',
+    });
+  });
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/privacy',
+      summary: 'The current published privacy notice (HTML; JSON with Accept: application/json or ?format=json; ?format=md)',
+      tag: 'notice',
+      role: 'public',
+      query: publicQuery,
+    },
+    async ({ c, query }) =>
+      publicPage(c, query.format, async () => {
+        const latest = await findLatestNoticeVersion(await publicScope(c));
+        if (!latest) throw new AppError('not_found', 'no privacy notice has been published yet');
+        return showVersion(c, latest, query);
+      }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/privacy/v/:version',
+      summary: 'One published version of the privacy notice',
+      tag: 'notice',
+      role: 'public',
+      query: publicQuery,
+      params: z.object({ version: z.string() }),
+    },
+    async ({ c, query, params }) =>
+      publicPage(c, query.format, async () => {
+        const version = parseVersion(params.version, 'version');
+        return showVersion(c, await getNoticeVersion(await publicScope(c), version), query);
+      }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/privacy/diff',
+      summary: 'What changed between two published versions, by section, with material changes flagged',
+      tag: 'notice',
+      role: 'public',
+      query: publicQuery.extend({ from: z.string().optional(), to: z.string().optional() }),
+    },
+    async ({ c, query }) =>
+      publicPage(c, query.format, async () => {
+        const scope = await publicScope(c);
+        const latest = await findLatestNoticeVersion(scope);
+        if (!latest) throw new AppError('not_found', 'no privacy notice has been published yet');
+        const to = query.to === undefined ? latest.version : parseVersion(query.to, 'to');
+        const from = query.from === undefined ? Math.max(1, to - 1) : parseVersion(query.from, 'from');
+        const diff = await diffNoticeVersions(scope, from, to);
+        if (wantsJson(c, query.format)) return c.json(diff);
+        setCsp(c, noticeCsp);
+        return c.html(
+          renderDiffHtml(diff, {
+            organization: latest.model.controller.name,
+            brandColor: latest.model.controller.brandColor,
+            lang: pickLanguage(c, query.lang),
+          }),
+        );
+      }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/notice/preview',
+      summary: 'Render the notice of the current program without publishing it',
+      tag: 'notice',
+      role: 'auditor',
+      query: z.object({ lang: langSchema.default('en'), format: z.enum(['html', 'md']).default('html') }),
+    },
+    async ({ c, scope, query }) => {
+      const { program } = await getCurrentProgram(scope);
+      const rendered = renderNotice(program, {
+        format: query.format,
+        lang: query.lang,
+        stylesheet: { href: '/privacy/notice.css' },
+      });
+      c.header('X-Missing-Translations', rendered.missingKeys.join(',') || 'none');
+      if (query.format === 'md')
+        return c.body(rendered.content, 200, { 'content-type': 'text/markdown; charset=utf-8' });
+      setCsp(c, noticeCsp);
+      return c.html(rendered.content);
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/notice/versions',
+      summary: 'Publish the notice of the current program as a new, immutable version',
+      tag: 'notice',
+      role: 'admin',
+      body: z.object({ effective_date: z.iso.date().optional() }).default({}),
+    },
+    async ({ services, scope, body, auth, audit }) => {
+      const now = services.clock();
+      const result = await publishNotice(scope, {
+        now,
+        actor: auth.actorId,
+        effectiveDate: body.effective_date,
+      });
+      if (result.unchanged) return { ...result, notifications: [] };
+      await audit({
+        action: 'notice.publish',
+        objectType: 'notice_version',
+        objectId: String(result.version.version),
+        details: {
+          contentHash: result.version.contentHash,
+          material: result.version.material,
+          consentVersion: result.version.consentVersion,
+          effectiveDate: result.version.effectiveDate,
+          queued: result.queued,
+        },
+      });
+      // Sent right away, one result per person; failures stay in the log for a retry.
+      const notifications = result.queued
+        ? await sendNoticeNotifications(scope, {
+            mailer: services.mailer,
+            publicUrl: services.publicUrl,
+            now,
+            version: result.version.version,
+          })
+        : [];
+      return { ...result, notifications };
+    },
+  );
+
+  route(
+    app,
+    { method: 'get', path: '/api/notice/versions', summary: 'Published notice versions', tag: 'notice', role: 'auditor' },
+    async ({ scope }) => ({ versions: await listNoticeVersions(scope) }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/notice/versions/:version',
+      summary: 'One published notice version with its model and renderings',
+      tag: 'notice',
+      role: 'auditor',
+      params: z.object({ version: z.string() }),
+    },
+    async ({ scope, params }) => getNoticeVersion(scope, parseVersion(params.version, 'version')),
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/notice/subscribers',
+      summary: 'Ask to be told by email of material changes to the notice',
+      tag: 'notice',
+      role: 'public',
+      body: z.object({ email: z.email() }),
+    },
+    async ({ c, services, body }) => {
+      const scope = await publicScope(c);
+      await subscribeToNotice(scope, body.email, services.clock());
+      // The same answer whether or not the address was already there: nothing to enumerate.
+      return { subscribed: true };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/notice/notifications',
+      summary: 'The notification log: who was told of which version, and delivery status',
+      tag: 'notice',
+      role: 'auditor',
+      query: z.object({
+        version: z.coerce.number().int().positive().optional(),
+        status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),
+      }),
+    },
+    async ({ scope, query, audit }) => {
+      const notifications = await listNoticeNotifications(scope, query);
+      await audit({
+        action: 'notice.notifications.read',
+        objectType: 'notice_notification',
+        details: { count: notifications.length, ...query },
+      });
+      return { notifications };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/notice/notifications/retry',
+      summary: 'Send again the notifications that failed (sent ones are never re-sent)',
+      tag: 'notice',
+      role: 'admin',
+    },
+    async ({ services, scope, audit }) => {
+      const results = await sendNoticeNotifications(scope, {
+        mailer: services.mailer,
+        publicUrl: services.publicUrl,
+        now: services.clock(),
+      });
+      await audit({
+        action: 'notice.notifications.retry',
+        objectType: 'notice_notification',
+        details: {
+          succeeded: results.filter((r) => r.status === 'succeeded').length,
+          failed: results.filter((r) => r.status === 'failed').length,
+        },
+      });
+      return { results };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/ropa',
+      summary: 'Records of processing (GDPR Art. 30) of the current program; ?format=csv for a spreadsheet',
+      tag: 'notice',
+      role: 'auditor',
+      query: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+    },
+    async ({ c, scope, query }) => {
+      const { program } = await getCurrentProgram(scope);
+      const ropa = buildRopa(program);
+      if (query.format === 'json') return ropa;
+      return c.body(ropaToCsv(ropa), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="records-of-processing.csv"',
+      });
+    },
+  );
+}
