@@ -2,6 +2,7 @@ import { openConnectors } from '../connectors/open-connectors.ts';
 import { AppError } from '../errors.ts';
 import { namespaceOf } from '../execution/build-graph.ts';
 import type { CollectionResult } from '../execution/collection-result.ts';
+import type { ErasurePolicy } from '../execution/masking.ts';
 import { runAccess } from '../execution/run-access.ts';
 import { runErasure } from '../execution/run-erasure.ts';
 import { runRectification } from '../execution/run-rectification.ts';
@@ -23,7 +24,10 @@ function toPort(r: CollectionResult): EngineCollectionResult {
  * runRectification. Connections come from the environment unless a caller (a test)
  * hands connectors in.
  */
-export function executionEngine(connections: EngineConnections = {}): RequestEngine {
+export function executionEngine(
+  connections: EngineConnections = {},
+  options: { erasurePolicy?: ErasurePolicy | undefined } = {},
+): RequestEngine {
   return {
     async run(input: EngineRunInput): Promise<EngineRunOutput> {
       const common = { identities: input.identities, connectors: connections };
@@ -43,6 +47,7 @@ export function executionEngine(connections: EngineConnections = {}): RequestEng
         const result = await runErasure(input.program, {
           ...common,
           dryRun: input.dryRun,
+          ...(options.erasurePolicy ? { policy: options.erasurePolicy } : {}),
           ...(input.dryRun ? {} : { journal: input.journal }),
         });
         return { results: result.results.map(toPort) };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ErasurePolicy } from '../execution/masking.ts';
 import type { Services } from '../http/services.ts';
 import { executionEngine } from './engine-adapter.ts';
 import type { EngineConnections, RequestEngine, RestrictionRecorder } from './engine-port.ts';
@@ -32,11 +33,15 @@ export function requestServices(services: Services): RequestServices {
 /** Replaces parts of the request services (tests: connectors to a fixture, a temp folder). */
 export function configureRequestServices(
   services: Services,
-  options: Partial<RequestServices> & { connections?: EngineConnections },
+  options: Partial<RequestServices> & { connections?: EngineConnections; erasurePolicy?: ErasurePolicy },
 ): RequestServices {
   const current = requestServices(services);
   const next: RequestServices = {
-    engine: options.engine ?? (options.connections ? executionEngine(options.connections) : current.engine),
+    engine:
+      options.engine ??
+      (options.connections
+        ? executionEngine(options.connections, { erasurePolicy: options.erasurePolicy })
+        : current.engine),
     restrictions: options.restrictions ?? current.restrictions,
     packageDir: options.packageDir ?? current.packageDir,
   };

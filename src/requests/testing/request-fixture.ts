@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadShopProgram } from '../../execution/fixtures/shop-fixture.ts';
+import type { ErasurePolicy } from '../../execution/masking.ts';
 import { createApiKey } from '../../governance/api-keys.ts';
 import { bootstrapWorkspace } from '../../governance/workspaces.ts';
 import { createApp } from '../../http/app.ts';
@@ -83,7 +84,12 @@ export interface RequestHarness {
 }
 
 export async function requestHarness(
-  options: { connections?: EngineConnections; start?: string; program?: Record<string, unknown> } = {},
+  options: {
+    connections?: EngineConnections;
+    erasurePolicy?: ErasurePolicy;
+    start?: string;
+    program?: Record<string, unknown>;
+  } = {},
 ): Promise<RequestHarness> {
   const store = await memoryStore();
   const smtp = await startTestSmtp();
@@ -93,6 +99,7 @@ export async function requestHarness(
   configureRequestServices(services, {
     packageDir,
     ...(options.connections ? { connections: options.connections } : {}),
+    ...(options.erasurePolicy ? { erasurePolicy: options.erasurePolicy } : {}),
   });
   const boot = await bootstrapWorkspace(store.db);
   const scope = boot.scope;
