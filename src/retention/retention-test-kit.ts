@@ -24,11 +24,9 @@ export const engines: { engine: Engine; skip: string | undefined }[] = [
 
 // One store per test file (a workspace per test keeps them apart): opening PGlite is the slow part.
 let shared: Promise<Store> | undefined;
+after(async () => (await shared)?.close());
 function sharedStore(): Promise<Store> {
-  if (!shared) {
-    shared = memoryStore();
-    after(async () => (await shared)?.close());
-  }
+  shared ??= memoryStore();
   return shared;
 }
 
