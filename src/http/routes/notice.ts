@@ -2,11 +2,11 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
-import { noticeLanguages, type NoticeLanguage } from '../../notice/i18n/translator.ts';
+import { type NoticeLanguage, noticeLanguages } from '../../notice/i18n/translator.ts';
+import { noticeStylesheet } from '../../notice/notice-stylesheet.ts';
 import { listNoticeNotifications } from '../../notice/notifications/list-notice-notifications.ts';
 import { sendNoticeNotifications } from '../../notice/notifications/send-notice-notifications.ts';
 import { subscribeToNotice } from '../../notice/notifications/subscribe-to-notice.ts';
-import { noticeStylesheet } from '../../notice/notice-stylesheet.ts';
 import { escapeHtml } from '../../notice/render-html.ts';
 import { renderNotice } from '../../notice/render-notice.ts';
 import { buildRopa } from '../../notice/ropa/build-ropa.ts';
@@ -141,7 +141,8 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
     {
       method: 'get',
       path: '/privacy',
-      summary: 'The current published privacy notice (HTML; JSON with Accept: application/json or ?format=json; ?format=md)',
+      summary:
+        'The current published privacy notice (HTML; JSON with Accept: application/json or ?format=json; ?format=md)',
       tag: 'notice',
       role: 'public',
       query: publicQuery,
@@ -272,7 +273,13 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
 
   route(
     app,
-    { method: 'get', path: '/api/notice/versions', summary: 'Published notice versions', tag: 'notice', role: 'auditor' },
+    {
+      method: 'get',
+      path: '/api/notice/versions',
+      summary: 'Published notice versions',
+      tag: 'notice',
+      role: 'auditor',
+    },
     async ({ scope }) => ({ versions: await listNoticeVersions(scope) }),
   );
 
