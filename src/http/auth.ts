@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { AppError } from '../errors.ts';
 import { findApiKey, type Role } from '../governance/api-keys.ts';
+import { sessionAuthenticator } from '../governance/users/session-authenticator.ts';
 import type { Services } from './services.ts';
 
 /** Who is calling: resolved from a Bearer API key (or, later, a console session). */
@@ -28,7 +29,7 @@ export const bearerAuthenticator: Authenticator = async (c, services) => {
  * The authenticators tried in order; a module that adds a way to sign in (console
  * sessions) registers its own here.
  */
-export const authenticators: Authenticator[] = [bearerAuthenticator];
+export const authenticators: Authenticator[] = [bearerAuthenticator, sessionAuthenticator];
 
 export async function authenticate(c: Context, services: Services): Promise<Auth | undefined> {
   for (const authenticator of authenticators) {
