@@ -10,6 +10,7 @@ import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerNoticeRoutes } from './routes/notice.ts';
 import { registerProgramRoutes } from './routes/programs.ts';
+import { registerOpenDsrRoutes } from './routes/opendsr.ts';
 import { registerPrivacyCenterRoutes } from './routes/privacy-center.ts';
 import { registerRequestRoutes } from './routes/requests.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -28,6 +29,7 @@ const registrations: ((app: Hono<AppEnv>) => void)[] = [
   registerRequestRoutes,
   registerPrivacyCenterRoutes,
   registerNoticeRoutes,
+  registerOpenDsrRoutes,
 ];
 
 /** The whole HTTP surface, without a listening socket (tests call `app.request`). */

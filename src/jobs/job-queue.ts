@@ -20,6 +20,8 @@ export async function startJobQueue(services: Services): Promise<PgBoss> {
     : new PgBoss({ connectionString: store.url!, max: 4 });
   boss.on('error', (err: Error) => console.error('[custodian] job queue error:', err.message));
   await boss.start();
+  // Imported here, not at the top: the domains' job files import jobStarters from this module.
+  await import('./workers.ts');
   for (const start of jobStarters) await start(boss, services);
   return boss;
 }

@@ -281,4 +281,71 @@ describe('request lifecycle over the API and the privacy center (PGlite, real SM
     assert.equal(typeof metrics.on_time_share, 'number');
     assert.ok(metrics.median_days_to_close.all !== null);
   });
+
+  test('OpenDSR 2.0: discovery, submit, status, cancel', async () => {
+    const discovery = (await (await h.app.request('/opendsr/v2/discovery')).json()) as Json;
+    assert.deepEqual(discovery.supported_subject_request_types, ['access', 'portability', 'erasure']);
+    const id = '3f0e2c1a-9b7d-4e5f-8a6b-1c2d3e4f5a6b';
+    const res = await h.request('POST', '/opendsr/v2/requests', {
+      subject_request_id: id,
+      subject_request_type: 'erasure',
+      submitted_time: '2025-05-01T09:00:00Z',
+      subject_identities: [
+        { identity_type: 'email', identity_value: 'odsr@example.com', identity_format: 'raw' },
+      ],
+      api_version: '2.0',
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const created = (await res.json()) as Json;
+    assert.equal(created.subject_request_id, id);
+    assert.equal(created.request_status, 'pending');
+    const status = (await (
+      await h.request('GET', `/opendsr/v2/requests/${id}`, undefined, h.keys.auditor)
+    ).json()) as Json;
+    assert.equal(status.request_status, 'pending');
+    const dup = await h.request('POST', '/opendsr/v2/requests', {
+      subject_request_id: id,
+      subject_request_type: 'erasure',
+      submitted_time: '2025-05-01T09:00:00Z',
+      subject_identities: [{ identity_type: 'email', identity_value: 'odsr@example.com' }],
+    });
+    assert.equal(dup.status, 409);
+    const canceled = (await (
+      await h.request('DELETE', `/opendsr/v2/requests/${id}`, undefined, h.keys.reviewer)
+    ).json()) as Json;
+    assert.equal(canceled.request_status, 'cancelled');
+    assert.equal(
+      (await h.request('GET', '/opendsr/v2/requests/unknown', undefined, h.keys.auditor)).status,
+      404,
+    );
+  });
+
+  test('reminders go to the privacy team once per threshold, and once when overdue', async () => {
+    const { sendDueReminders } = await import('./send-reminders.ts');
+    h.clock.set('2025-07-01T09:00:00Z');
+    const created = (await (
+      await h.request('POST', '/api/requests', {
+        type: 'erasure',
+        jurisdiction: 'gdpr',
+        identities: { email: 'rem@example.com' },
+      })
+    ).json()) as Json;
+    h.clock.set('2025-07-26T09:00:00Z');
+    const first = await sendDueReminders(h.scope, h.services, h.clock());
+    assert.deepEqual(
+      first.filter((r) => r.requestId === created.id).map((r) => r.threshold),
+      ['7'],
+    );
+    assert.deepEqual(
+      (await sendDueReminders(h.scope, h.services, h.clock())).filter((r) => r.requestId === created.id),
+      [],
+    );
+    h.clock.set('2025-08-02T09:00:00Z');
+    const late = await sendDueReminders(h.scope, h.services, h.clock());
+    assert.deepEqual(
+      late.filter((r) => r.requestId === created.id).map((r) => r.threshold),
+      ['overdue'],
+    );
+    await h.smtp.waitFor((m) => m.to.includes('privacy@teapot.example') && /OVERDUE/.test(m.subject));
+  });
 });

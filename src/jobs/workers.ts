@@ -1,0 +1,5 @@
+/**
+ * The domains' job starters: importing a domain's jobs file registers its workers and
+ * schedules on `jobStarters`. One line per domain.
+ */
+import '../requests/request-jobs.ts';
