@@ -401,6 +401,17 @@ export function composeNotice(
     section('california', 'section.california', blocks);
   }
 
+  // Notes whose id names no section still say something the program holds: show them, never drop them.
+  const known = new Set([...sections.map((x) => x.id), 'introduction', 'california', 'changes']);
+  const loose = Object.entries(model.notes).filter(([id]) => !known.has(id));
+  if (loose.length) {
+    sections.push({
+      id: 'more',
+      title: t('section.more'),
+      blocks: loose.map(([, text]) => ({ type: 'p', content: [text] })),
+    });
+  }
+
   // Changes and version
   const changes: Block[] = [{ type: 'p', content: [t('changes.text')] }];
   if (meta.version !== undefined && meta.effectiveDate) {

@@ -179,6 +179,7 @@ export const de: Partial<Record<MessageKey, string>> = {
 
   'section.california': 'Ihre Rechte in Kalifornien',
 
+  'section.more': 'Weitere Informationen',
   'section.changes': 'Änderungen dieser Erklärung',
   'changes.text':
     'Wir veröffentlichen jede Fassung dieser Erklärung mit ihrem Gültigkeitsdatum. Bei wesentlichen Änderungen, etwa einem neuen Zweck, einem neuen Empfänger oder einer längeren Speicherdauer, informieren wir die Betroffenen, bevor sie wirksam werden.',

@@ -206,6 +206,7 @@ export const en = {
   'california.agents': 'You may designate an authorized agent to make a request on your behalf.',
   'california.deadline': 'We answer within 45 days, extendable once by 45 days with notice.',
 
+  'section.more': 'More about how we handle your data',
   'section.changes': 'Changes to this notice',
   'changes.text':
     'We publish each version of this notice with its effective date. When a change is material, for example a new purpose, a new recipient or a longer retention, we tell the people concerned before it takes effect.',

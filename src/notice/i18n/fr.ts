@@ -182,6 +182,7 @@ export const fr: Partial<Record<MessageKey, string>> = {
 
   'section.california': 'Vos droits en Californie',
 
+  'section.more': 'Informations complémentaires',
   'section.changes': 'Modifications de cette politique',
   'changes.text':
     'Nous publions chaque version de cette politique avec sa date d’entrée en vigueur. Lorsqu’une modification est importante (nouvelle finalité, nouveau destinataire, conservation plus longue…), nous en informons les personnes concernées avant son entrée en vigueur.',
