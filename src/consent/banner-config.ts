@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { getConsentNoticeVersion } from '../notice/consent-version.ts';
 import type { Cookie } from '../program/schema.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { type BannerTexts, bannerTexts, rtlLanguages } from './banner-texts.ts';
@@ -56,7 +57,8 @@ export async function buildBannerConfig(
   scope: WorkspaceScope,
   options: { lang?: string | undefined; gpc: boolean; publicUrl: string },
 ): Promise<BannerConfig> {
-  const { program, noticeVersion } = await currentConsentProgram(scope);
+  const { program } = await currentConsentProgram(scope);
+  const noticeVersion = await getConsentNoticeVersion(scope);
   const lang = options.lang && bannerTexts[options.lang] ? options.lang : 'en';
   const texts = bannerTexts[lang]!;
   const cookies = program.doc.cookies;

@@ -1,5 +1,4 @@
 import { AppError } from '../errors.ts';
-import { getConsentNoticeVersion } from '../notice/consent-version.ts';
 import { getProgramVersion } from '../program/current-program.ts';
 import type { Program } from '../program/load-program.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
@@ -8,7 +7,6 @@ import { type ConsentPurposes, consentPurposes } from './consent-purposes.ts';
 export interface CurrentConsentProgram {
   program: Program;
   purposes: ConsentPurposes;
-  noticeVersion: number;
 }
 
 const cache = new Map<string, CurrentConsentProgram>();
@@ -29,11 +27,7 @@ export async function currentConsentProgram(scope: WorkspaceScope): Promise<Curr
   const cached = cache.get(key);
   if (cached) return cached;
   const { program } = await getProgramVersion(scope, head.version);
-  const value = {
-    program,
-    purposes: consentPurposes(program),
-    noticeVersion: await getConsentNoticeVersion(scope),
-  };
+  const value = { program, purposes: consentPurposes(program) };
   if (cache.size > 100) cache.clear();
   cache.set(key, value);
   return value;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { getConsentNoticeVersion } from '../notice/consent-version.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { currentConsentProgram } from './current-purposes.ts';
 import { ledgerWriterFor, type PendingEvent } from './ledger-writer.ts';
@@ -20,7 +21,8 @@ export const consentInputSchema = z.object({
   /** Notice key → granted (true) or denied (false). */
   choices: z.record(z.string(), z.boolean()),
   method: z.enum(consentMethods).default('api'),
-  notice_version: z.number().int().positive().optional(),
+  /** The consent notice version shown (0 before any notice is published). */
+  notice_version: z.number().int().min(0).optional(),
   wording_hash: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest')
@@ -76,7 +78,7 @@ export async function prepareConsent(
   now: Date,
   facts: RequestFacts = {},
 ): Promise<PendingEvent> {
-  const { purposes, noticeVersion } = await currentConsentProgram(scope);
+  const { purposes } = await currentConsentProgram(scope);
   const unknown = Object.keys(input.choices).filter((k) => !purposes.notices.has(k));
   if (unknown.length) {
     throw new AppError(
@@ -127,7 +129,7 @@ export async function prepareConsent(
     denied,
     granted_uses: [...grantedUses].sort(),
     denied_uses: [...deniedUses].sort(),
-    notice_version: input.notice_version ?? noticeVersion,
+    notice_version: input.notice_version ?? (await getConsentNoticeVersion(scope)),
     wording_hash: input.wording_hash ?? null,
     method: input.method,
     jurisdiction: input.jurisdiction ?? null,

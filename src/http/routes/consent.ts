@@ -26,7 +26,7 @@ const bannerEventSchema = z.object({
   site: z.string().max(64).optional(),
   device: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a device id of 8–64 letters, digits, _ or -'),
   choices: z.record(z.string().max(100), z.boolean()),
-  version: z.number().int().positive(),
+  version: z.number().int().min(0),
   wording_hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
   method: z.enum(['banner', 'gpc']).default('banner'),
   gpc: z.boolean().default(false),
