@@ -100,6 +100,9 @@ export function diffNoticeModels(before: NoticeModel, after: NoticeModel): Notic
   }
   field('controller', 'authority', before.authority, after.authority);
 
+  const names = new Map([...before.recipients, ...after.recipients].map((r) => [r.key, r.name]));
+  const recipientName = (key: string) => names.get(key) ?? key;
+
   // Activities by key
   const beforeActs = new Map(before.activities.map((a) => [a.key, a]));
   const afterActs = new Map(after.activities.map((a) => [a.key, a]));
@@ -121,7 +124,15 @@ export function diffNoticeModels(before: NoticeModel, after: NoticeModel): Notic
     scalar('legalBases');
     scalar('retention');
     scalar('source');
-    list('collection', 'recipients', b.recipients, a.recipients, item, customers);
+    // Recipients by name, as a reader knows them (keys are program-internal).
+    list(
+      'collection',
+      'recipients',
+      b.recipients.map(recipientName),
+      a.recipients.map(recipientName),
+      item,
+      customers,
+    );
     list('collection', 'locations', b.locations, a.locations, item, customers);
     scalar('soldOrShared');
     scalar('asProcessor');

@@ -98,7 +98,7 @@ test('publishing freezes every language, then a new sub-processor is a material,
   assert.match(added.reason, /new recipient/);
   assert.equal(added.affectsCustomers, true);
   const activityChange = second.version.changes.find((c) => c.item?.key === 'intranet_hosting');
-  assert.deepEqual(activityChange?.added, ['mailgun']);
+  assert.deepEqual(activityChange?.added, ['Mailgun']);
 
   // The subscriber and both business customers (processor change) are queued, then mailed.
   assert.equal(second.queued, 3);
