@@ -13,6 +13,7 @@ import { registerProgramRoutes } from './routes/programs.ts';
 import { registerOpenDsrRoutes } from './routes/opendsr.ts';
 import { registerPrivacyCenterRoutes } from './routes/privacy-center.ts';
 import { registerRequestRoutes } from './routes/requests.ts';
+import { registerRetentionRoutes } from './routes/retention.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { Services } from './services.ts';
 
@@ -30,6 +31,7 @@ const registrations: ((app: Hono<AppEnv>) => void)[] = [
   registerPrivacyCenterRoutes,
   registerNoticeRoutes,
   registerOpenDsrRoutes,
+  registerRetentionRoutes,
 ];
 
 /** The whole HTTP surface, without a listening socket (tests call `app.request`). */
