@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createApiKey } from '../../governance/api-keys.ts';
+import { bootstrapWorkspace } from '../../governance/workspaces.ts';
+import { toBundle } from '../../program/load-program.ts';
+import { pushProgram } from '../../program/push-program.ts';
+import { fixedClock } from '../../retention/period.ts';
+import { runRetention } from '../../retention/run-retention.ts';
+import { ddl, worldClient, worldProgram } from '../../retention/testing/seed-world.ts';
+import { createPostgresDatabase, postgresUnavailable } from '../../testing/databases.ts';
+import { memoryStore } from '../../testing/store.ts';
+import { createApp } from '../app.ts';
+import { createServices } from '../services.ts';
+
+const skip = await postgresUnavailable();
+const now = new Date('2027-01-01T00:00:00Z');
+
+test('retention API: plan, holds CRUD, runs as JSON and CSV, roles enforced', { skip }, async (t) => {
+  const target = await createPostgresDatabase('retention_api');
+  const db = await worldClient('postgres', target.url);
+  const store = await memoryStore();
+  t.after(async () => {
+    await db.close();
+    await store.close();
+    await target.drop();
+  });
+  for (const s of ddl('postgres')) await db.exec(s);
+  await db.insert('recordings', [
+    { id: 1, account_id: 42, created_at: new Date('2026-01-01Z'), duration_s: 1 },
+    { id: 2, account_id: 7, created_at: new Date('2026-01-01Z'), duration_s: 1 },
+  ]);
+  process.env.RETENTION_API_DB_URL = target.url;
+  const boot = await bootstrapWorkspace(store.db);
+  const owner = boot.ownerKey?.secret ?? '';
+  const auditor = (await createApiKey(boot.scope, { name: 'auditor', role: 'auditor' })).secret;
+  const program = worldProgram('postgres', undefined, 'RETENTION_API_DB_URL');
+  await pushProgram(boot.scope, toBundle(program), 'test');
+  const app = createApp(createServices(store, { clock: () => now }));
+  const call = async (path: string, key: string, method = 'GET', body?: unknown) => {
+    const res = await app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      text,
+      json: () => JSON.parse(text),
+    };
+  };
+
+  let plan = (await call('/api/retention/plan?rule=iris-recordings', owner)).json();
+  assert.equal(plan.plans[0].rows, 2);
+  assert.equal(plan.programHash, program.hash);
+
+  const denied = await call('/api/retention/holds', auditor, 'POST', {
+    kind: 'account',
+    value: 42,
+    reason: 'x',
+  });
+  assert.equal(denied.status, 403);
+  const invalid = await call('/api/retention/holds', owner, 'POST', { kind: 'identity', reason: 'x' });
+  assert.equal(invalid.status, 422);
+  assert.match(invalid.text, /body\.value/);
+
+  const placed = await call('/api/retention/holds', owner, 'POST', {
+    kind: 'account',
+    value: 42,
+    reason: 'litigation',
+  });
+  assert.equal(placed.status, 201);
+  const holdId = placed.json().hold.id;
+  plan = (await call('/api/retention/plan?rule=iris-recordings', owner)).json();
+  assert.equal(plan.plans[0].rows, 1);
+  assert.deepEqual(
+    plan.plans[0].holds.map((h: { rows: number }) => h.rows),
+    [1],
+  );
+  assert.equal((await db.ids('recordings')).length, 2, 'the plan wrote nothing');
+
+  await runRetention({
+    program,
+    scope: boot.scope,
+    rules: ['iris-recordings'],
+    clock: fixedClock(now.toISOString()),
+  });
+  assert.deepEqual(await db.ids('recordings'), [1]);
+
+  const runs = (await call('/api/retention/runs', auditor)).json().runs;
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0].affected, 1);
+  assert.equal(runs[0].programHash, program.hash);
+  assert.equal(runs[0].holdsApplied[0].id, holdId);
+  assert.equal(runs[0].cutoffs[0].cutoff, '2026-10-03T00:00:00.000Z');
+  const csv = await call('/api/retention/runs?format=csv', auditor);
+  assert.match(csv.type, /text\/csv/);
+  assert.match(csv.text.split('\r\n')[1] ?? '', /iris-recordings,delete,app\.recordings,succeeded/);
+
+  assert.equal((await call(`/api/retention/holds/${holdId}`, owner, 'DELETE')).status, 200);
+  assert.equal((await call(`/api/retention/holds/${holdId}`, owner, 'DELETE')).status, 409);
+  const holds = (await call('/api/retention/holds?active=true', auditor)).json().holds;
+  assert.equal(holds.length, 0);
+});
