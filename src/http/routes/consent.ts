@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -15,10 +14,13 @@ import {
   recordRestriction,
   restrictionInputSchema,
 } from '../../consent/record-restriction.ts';
+import { listUnsubscribeHeaders, subscribe } from '../../consent/subscriptions.ts';
+import { checkSuppression, importSuppressionCsv, suppressAddresses } from '../../consent/suppression.ts';
 import { verifyLedger } from '../../consent/verify-ledger.ts';
 import { keyedHash, readToken, signToken, workspaceSecret } from '../../consent/workspace-secret.ts';
 import { AppError } from '../../errors.ts';
 import { type AppEnv, route } from '../route.ts';
+import { clientAddress, registerConsentPages } from './consent-pages.ts';
 
 const purposeSchema = z.string().min(1).max(200);
 
@@ -33,15 +35,6 @@ const bannerEventSchema = z.object({
   page_url: z.string().max(2000).optional(),
   jurisdiction: z.string().max(20).optional(),
 });
-
-/** The caller's address as the socket saw it (tests without a socket have none). */
-export function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
-}
 
 function cors(c: Context): void {
   c.header('Access-Control-Allow-Origin', '*');
@@ -328,4 +321,174 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
       return c.json({ valid: true, receipt: payload }, 200);
     },
   );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/subscriptions',
+      summary: 'Start double opt-in for addresses (confirmation e-mail); suppressed addresses are skipped',
+      tag: 'subscriptions',
+      role: 'admin',
+      body: z.object({
+        subscriptions: z
+          .array(
+            z.object({
+              email: z.string().max(320),
+              list: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a list key'),
+            }),
+          )
+          .min(1)
+          .max(1000),
+      }),
+    },
+    async ({ scope, body, services, audit }) => {
+      const results = await subscribe(
+        scope,
+        body.subscriptions,
+        { mailer: services.mailer, publicUrl: services.publicUrl, source: 'api' },
+        services.clock(),
+      );
+      await audit({
+        action: 'subscriptions.subscribe',
+        objectType: 'subscription_batch',
+        details: {
+          pending: results.filter((r) => r.detail === 'pending').length,
+          skipped: results.filter((r) => r.status === 'skipped').length,
+        },
+      });
+      return { results };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/subscriptions',
+      summary: 'List subscriptions of a list',
+      tag: 'subscriptions',
+      role: 'reviewer',
+      query: z.object({ list: z.string().max(64) }),
+    },
+    async ({ scope, query, audit }) => {
+      const rows = await scope
+        .selectFrom('subscriptions')
+        .select(['email', 'list', 'status', 'created_at', 'confirmed_at', 'unsubscribed_at'])
+        .where('list', '=', query.list)
+        .orderBy('created_at')
+        .execute();
+      await audit({
+        action: 'subscriptions.read',
+        objectType: 'subscription_list',
+        objectId: query.list,
+        details: { rows: rows.length },
+      });
+      return { subscriptions: rows };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/subscriptions/headers',
+      summary:
+        'List-Unsubscribe and List-Unsubscribe-Post (RFC 8058 one-click) header values for a marketing message',
+      tag: 'subscriptions',
+      role: 'reviewer',
+      body: z.object({ email: z.email(), list: z.string().min(1).max(64) }),
+    },
+    async ({ scope, body, services, c }) =>
+      c.json(await listUnsubscribeHeaders(scope, body, services.publicUrl), 200),
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/suppression/check',
+      summary:
+        'Check addresses before a send: marketing is blocked for suppressed addresses, transactional never',
+      tag: 'subscriptions',
+      role: 'auditor',
+      body: z.object({
+        addresses: z.array(z.string().max(320)).min(1).max(10_000),
+        kind: z.enum(['transactional', 'marketing']),
+        list: z.string().max(64).optional(),
+      }),
+    },
+    async ({ scope, body, c }) =>
+      c.json({ results: await checkSuppression(scope, body.addresses, body.kind, body.list) }, 200),
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/suppression',
+      summary: 'Add addresses to the suppression list (bounces, complaints); kept only as keyed hashes',
+      tag: 'subscriptions',
+      role: 'admin',
+      body: z.object({
+        addresses: z.array(z.email()).min(1).max(10_000),
+        list: z.string().max(64).optional(),
+        reason: z.string().min(1).max(200),
+      }),
+    },
+    async ({ scope, body, services, audit }) => {
+      const added = await suppressAddresses(
+        scope,
+        body.addresses,
+        { list: body.list, reason: body.reason, source: 'admin' },
+        services.clock(),
+      );
+      await audit({
+        action: 'suppression.add',
+        objectType: 'suppression',
+        details: { added, reason: body.reason },
+      });
+      return { added, already_suppressed: body.addresses.length - added };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/suppression/import',
+      summary: 'Import an existing suppression list (CSV: email[,list]); reports rejected lines by number',
+      tag: 'subscriptions',
+      role: 'admin',
+      body: z.object({ csv: z.string().max(1_900_000) }),
+    },
+    async ({ scope, body, services, audit }) => {
+      const report = await importSuppressionCsv(scope, body.csv, services.clock());
+      await audit({
+        action: 'suppression.import',
+        objectType: 'suppression',
+        details: { imported: report.imported, rejected: report.rejected.length },
+      });
+      return report;
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'delete',
+      path: '/api/suppression',
+      summary: 'Refused: a suppression belongs to the person and only they can lift it (preference center)',
+      tag: 'subscriptions',
+      role: 'admin',
+    },
+    async () => {
+      throw new AppError(
+        'forbidden',
+        'a suppression is owned by the person it protects: only they can lift it, after verifying their address in the preference center',
+      );
+    },
+  );
+
+  registerConsentPages(app);
 }

@@ -1,0 +1,162 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Mailer } from '../mail/mailer.ts';
+import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import { suppressHashes } from './suppression.ts';
+import {
+  addressHash,
+  isEmailAddress,
+  normaliseAddress,
+  readToken,
+  signToken,
+  workspaceSecret,
+} from './workspace-secret.ts';
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface SubscribeItem {
+  email: string;
+  list: string;
+}
+
+export interface SubscribeResult {
+  email: string;
+  list: string;
+  status: 'succeeded' | 'skipped' | 'failed';
+  /** pending (confirmation sent), already_confirmed, suppressed, invalid_address, mail_failed */
+  detail: string;
+}
+
+/**
+ * Starts double opt-in for each address: a pending subscription and a confirmation e-mail
+ * with a one-time link. Suppressed addresses are skipped: only the person can lift that.
+ */
+export async function subscribe(
+  scope: WorkspaceScope,
+  items: SubscribeItem[],
+  context: { mailer: Mailer; publicUrl: string; source: string },
+  now: Date,
+): Promise<SubscribeResult[]> {
+  const secret = await workspaceSecret(scope);
+  const results: SubscribeResult[] = [];
+  for (const item of items) {
+    const out = (status: SubscribeResult['status'], detail: string) =>
+      results.push({ email: item.email, list: item.list, status, detail });
+    if (!isEmailAddress(item.email)) {
+      out('failed', 'invalid_address');
+      continue;
+    }
+    const email = normaliseAddress(item.email);
+    const hash = addressHash(secret, email);
+    const blocked = await scope
+      .selectFrom('suppressions')
+      .select('id')
+      .where('address_hash', '=', hash)
+      .where((eb) => eb.or([eb('list', 'is', null), eb('list', '=', item.list)]))
+      .executeTakeFirst();
+    if (blocked) {
+      out('skipped', 'suppressed');
+      continue;
+    }
+    const existing = await scope
+      .selectFrom('subscriptions')
+      .select(['id', 'status'])
+      .where('list', '=', item.list)
+      .where('address_hash', '=', hash)
+      .executeTakeFirst();
+    if (existing?.status === 'confirmed') {
+      out('skipped', 'already_confirmed');
+      continue;
+    }
+    const token = randomBytes(24).toString('base64url');
+    if (existing) {
+      await scope
+        .updateTable('subscriptions')
+        .set({ status: 'pending', token_hash: tokenHash(token), email, source: context.source })
+        .where('id', '=', existing.id)
+        .execute();
+    } else {
+      await scope
+        .insertInto('subscriptions', {
+          id: randomUUID(),
+          list: item.list,
+          email,
+          address_hash: hash,
+          status: 'pending',
+          token_hash: tokenHash(token),
+          source: context.source,
+          created_at: now,
+          confirmed_at: null,
+          unsubscribed_at: null,
+        })
+        .execute();
+    }
+    const link = `${context.publicUrl}/consent/subscriptions/confirm?s=${scope.workspaceId}&t=${token}`;
+    const sent = await context.mailer.send({
+      to: email,
+      subject: `Please confirm your subscription to ${item.list}`,
+      text: `Someone, hopefully you, asked to receive "${item.list}" e-mails at this address.\n\nTo confirm, open:\n${link}\n\nIf it was not you, ignore this message: nothing will be sent without your confirmation.`,
+      kind: 'transactional',
+    });
+    if (sent.accepted) out('succeeded', 'pending');
+    else out('failed', 'mail_failed');
+  }
+  return results;
+}
+
+/** Confirms a pending subscription from the link in the confirmation e-mail. */
+export async function confirmSubscription(
+  scope: WorkspaceScope,
+  token: string,
+  now: Date,
+): Promise<{ list: string } | undefined> {
+  const row = await scope
+    .selectFrom('subscriptions')
+    .select(['id', 'list'])
+    .where('token_hash', '=', tokenHash(token))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  await scope
+    .updateTable('subscriptions')
+    .set({ status: 'confirmed', confirmed_at: now, token_hash: null })
+    .where('id', '=', row.id)
+    .execute();
+  return { list: row.list };
+}
+
+/**
+ * The `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058 one-click) header values a
+ * mailer puts on a marketing message. The link carries a signed address hash, never the address.
+ */
+export async function listUnsubscribeHeaders(
+  scope: WorkspaceScope,
+  input: { email: string; list: string },
+  publicUrl: string,
+): Promise<{ url: string; headers: Record<string, string> }> {
+  const secret = await workspaceSecret(scope);
+  const token = signToken(secret, { h: addressHash(secret, input.email), l: input.list });
+  const url = `${publicUrl}/consent/unsubscribe?s=${scope.workspaceId}&t=${token}`;
+  return {
+    url,
+    headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+/** Unsubscribes from a signed link: the subscription ends and the address is suppressed for that list. */
+export async function unsubscribe(
+  scope: WorkspaceScope,
+  token: string,
+  now: Date,
+): Promise<{ list: string } | undefined> {
+  const payload = readToken(await workspaceSecret(scope), token);
+  if (!payload || typeof payload.h !== 'string' || typeof payload.l !== 'string') return undefined;
+  const list = payload.l;
+  await scope
+    .updateTable('subscriptions')
+    .set({ status: 'unsubscribed', unsubscribed_at: now, token_hash: null })
+    .where('address_hash', '=', payload.h)
+    .where('list', '=', list)
+    .execute();
+  await suppressHashes(scope, [payload.h], { list, reason: 'unsubscribed', source: 'subject' }, now);
+  return { list };
+}
