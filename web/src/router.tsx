@@ -9,8 +9,15 @@ function currentPath(): string {
 }
 
 const listeners = new Set<() => void>();
+let navigated = false;
+
+/** True once the person has moved between pages in this load (not on the first page shown). */
+export function hasNavigated(): boolean {
+  return navigated;
+}
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  navigated = true;
   const url = base + to;
   if (options.replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
@@ -22,11 +29,15 @@ export function useLocation(): { path: string; search: URLSearchParams } {
   const [, setTick] = useState(0);
   useEffect(() => {
     const update = () => setTick((t) => t + 1);
+    const onPop = () => {
+      navigated = true;
+      update();
+    };
     listeners.add(update);
-    window.addEventListener('popstate', update);
+    window.addEventListener('popstate', onPop);
     return () => {
       listeners.delete(update);
-      window.removeEventListener('popstate', update);
+      window.removeEventListener('popstate', onPop);
     };
   }, []);
   return { path: currentPath(), search: new URLSearchParams(location.search) };

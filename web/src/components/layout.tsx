@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef } from 'react';
+import { hasNavigated } from '../router.tsx';
 
 export function PageHeader({
   title,
@@ -10,9 +11,10 @@ export function PageHeader({
   actions?: ReactNode;
 }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  // Move focus to the new page's heading so keyboard and screen-reader users land on it.
+  // After a move between pages, focus the new heading so keyboard and screen-reader users
+  // land on it; on the first page the browser's own order (skip link first) applies.
   useEffect(() => {
-    ref.current?.focus();
+    if (hasNavigated()) ref.current?.focus();
   }, []);
   return (
     <header className="page-header">

@@ -1,0 +1,272 @@
+/**
+ * The console in real Chromium against a real server: sign in with the owner key, browse
+ * every page, and work the flows whose APIs the server has. Screenshots of each page are
+ * saved as /tmp/console-<page>.png for a person to look at.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ensureConsoleBuilt } from '../src/http/console-build.ts';
+import { type RunningServer, startServer } from '../src/http/server.ts';
+import type { DatasetField } from '../src/program/dataset.ts';
+import { loadProgramFromDisk, toBundle } from '../src/program/load-program.ts';
+import { configureRequestServices } from '../src/requests/request-services.ts';
+import { startTestSmtp, type TestSmtp } from '../src/testing/smtp.ts';
+import { memoryStore } from '../src/testing/store.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const subjectEmail = 'ada.lovelace@example.com';
+
+/**
+ * The Claromentis example program with its database systems pointed at SQLite files this
+ * test creates (one table per collection, one row for the data subject), so a request can
+ * run to completion on a real store.
+ */
+async function seededBundle(dir: string) {
+  const loaded = await loadProgramFromDisk('examples/claromentis');
+  if (!loaded.ok) throw new Error(`example program invalid: ${JSON.stringify(loaded.issues[0])}`);
+  const bundle = toBundle(loaded.program) as {
+    program: { systems: { key: string; datasets?: string[]; connection?: unknown }[] };
+    datasets: { fides_key: string; collections: { name: string; fields: DatasetField[] }[] }[];
+  };
+  for (const system of bundle.program.systems) {
+    if (!system.connection || !system.datasets?.length) continue;
+    const file = path.join(dir, `${system.key}.sqlite`);
+    const db = new DatabaseSync(file);
+    for (const ds of bundle.datasets.filter((d) => system.datasets?.includes(d.fides_key))) {
+      for (const c of ds.collections) {
+        const columns = c.fields.map((f) => `"${f.name}"`);
+        db.exec(`CREATE TABLE IF NOT EXISTS "${c.name}" (${columns.join(', ')})`);
+        const email = c.fields.find((f) => f.fides_meta?.identity === 'email');
+        if (email) {
+          const values = c.fields.map((f) =>
+            f.name === email.name ? subjectEmail : f.fides_meta?.primary_key ? 1 : null,
+          );
+          db.prepare(
+            `INSERT INTO "${c.name}" (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          ).run(...values);
+        }
+      }
+    }
+    db.close();
+    system.connection = { type: 'sqlite', path: file };
+  }
+  return bundle;
+}
+
+describe('console in Chromium', {
+  skip: process.platform !== 'linux' && 'Chromium path is Linux-only',
+}, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let smtp: TestSmtp;
+  let dir: string;
+  let ownerKey: string;
+  const consoleErrors: string[] = [];
+
+  const call = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(server.url + url, {
+      method,
+      headers: { authorization: `Bearer ${ownerKey}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const shot = (name: string) => page.screenshot({ path: `/tmp/console-${name}.png`, fullPage: true });
+  const go = async (link: string) => {
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: link, exact: true })
+      .click();
+    await page.waitForLoadState('networkidle');
+  };
+
+  before(async () => {
+    await ensureConsoleBuilt();
+    dir = await mkdtemp(path.join(tmpdir(), 'custodian-console-'));
+    smtp = await startTestSmtp();
+    server = await startServer({
+      port: 0,
+      store: await memoryStore(),
+      jobs: false,
+      mailer: smtp.mailer,
+      log: () => {},
+    });
+    ownerKey = server.ownerKey!;
+    configureRequestServices(server.services, { packageDir: path.join(dir, 'packages') });
+    await call('POST', '/api/programs', await seededBundle(dir));
+    // A reviewer approves access requests before they run, so the console's Approve step is needed.
+    await call('PUT', '/api/requests/settings', { manual_approval: { access: true } });
+    await call('POST', '/api/requests', {
+      type: 'access',
+      jurisdiction: 'gdpr',
+      identities: { email: subjectEmail },
+      details: {},
+    });
+    try {
+      await call('POST', '/api/consent', { subject: `email:${subjectEmail}`, choices: { newsletter: true } });
+      await call('POST', '/api/consent', {
+        subject: `email:${subjectEmail}`,
+        choices: { newsletter: false, analytics_cookies: true },
+      });
+    } catch (e) {
+      console.error('TEMP consent seeding failed', e);
+    }
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await smtp?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a wrong key is refused; the owner key signs in and lands on the overview', async () => {
+    await page.goto(`${server.url}/console/`);
+    await page.getByLabel('API key', { exact: true }).fill('cus_not_a_real_key');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.getByText('The server does not accept this key').waitFor();
+    await shot('sign-in');
+    await page.getByLabel('API key', { exact: true }).fill(ownerKey);
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const requests = page.getByRole('region', { name: 'Open requests' });
+    await requests.getByRole('link', { name: 'Access' }).waitFor();
+    assert.match(await requests.innerText(), /days left/);
+    assert.match(await page.getByRole('region', { name: 'Audit chain' }).innerText(), /Intact/);
+    assert.match(await page.getByRole('region', { name: 'Program lint' }).innerText(), /warnings/);
+    await shot('overview');
+  });
+
+  test('the data map draws the dataset graph, fields and flows of the pushed program', async () => {
+    await go('Data map');
+    await page.getByText(/Program version 1/).waitFor();
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    const graph = page.getByRole('img', { name: /Dataset graph/ });
+    await graph.waitFor();
+    assert.ok((await graph.locator('rect').count()) >= 4, 'one box per collection');
+    assert.ok((await page.getByText('identity: email').count()) >= 1);
+    await shot('data-map-datasets');
+    await page.getByRole('tab', { name: 'Flows' }).click();
+    await page.getByRole('img', { name: /Data flows/ }).waitFor();
+    assert.match(await page.locator('main').innerText(), /HubSpot/);
+    await shot('data-map-flows');
+    await page.getByRole('tab', { name: 'Activities' }).click();
+    await shot('data-map');
+  });
+
+  test('a request is worked from received to completed', async () => {
+    await go('Requests');
+    await page.getByLabel('Type').selectOption('access');
+    await page.waitForLoadState('networkidle');
+    await shot('requests');
+    await page.getByRole('main').getByRole('link', { name: 'Access' }).first().click();
+    await page.getByRole('heading', { name: 'Access request' }).waitFor();
+    await page.getByRole('button', { name: /Reveal identities/ }).click();
+    await page.getByText(`email: ${subjectEmail}`).waitFor();
+    await page.getByRole('button', { name: 'Verify identity' }).click();
+    await page.getByLabel('How you verified').fill('Matched the account email and the last invoice number.');
+    await page.getByRole('dialog').getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('main').getByText('Completed', { exact: true }).first().waitFor({ timeout: 30_000 });
+    const facts = await page.locator('main').innerText();
+    assert.match(facts, /succeeded/, 'per-collection results are listed');
+    assert.match(facts, /Verified/i);
+    await shot('request');
+    await smtp.waitFor((m) => m.to.includes(subjectEmail));
+  });
+
+  test('consent: look up a subject, see state and history, ledger intact', async () => {
+    await go('Consent');
+    await page.getByLabel('Subject id').fill(`email:${subjectEmail}`);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const card = page.getByRole('region', { name: `Consent of email:${subjectEmail}` });
+    await card.getByText('History (ledger events)').waitFor();
+    const text = await card.innerText();
+    assert.match(text, /newsletter/);
+    assert.match(text, /#2/);
+    assert.match(await page.getByRole('region', { name: 'Ledger verification' }).innerText(), /Intact/);
+    await shot('consent');
+  });
+
+  for (const [name, heading] of [
+    ['Notice', 'Privacy notice'],
+    ['Retention', 'Retention'],
+  ] as const) {
+    test(`${name} page loads with real data or says the API is not on this server`, async () => {
+      await go(name);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const text = await page.locator('main').innerText();
+      assert.doesNotMatch(text, /Something went wrong/);
+      await shot(name.toLowerCase());
+    });
+  }
+
+  test('governance: the audit log lists what the console did, including the identity read', async () => {
+    await go('Governance');
+    await page.getByRole('cell', { name: 'request.identities_viewed' }).first().waitFor();
+    await page.getByLabel('Action').fill('consent.*');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('cell', { name: 'consent.history.read' }).first().waitFor();
+    assert.equal(await page.getByRole('cell', { name: 'request.identities_viewed' }).count(), 0);
+    await shot('governance');
+  });
+
+  test('settings: a new API key is shown once and works', async () => {
+    await go('Settings');
+    await page.getByLabel('Key name').fill('Console test key');
+    await page.getByRole('form', { name: 'Create an API key' }).locator('select').selectOption('auditor');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByTestId('new-key').innerText();
+    const res = await fetch(`${server.url}/api/workspace`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    assert.equal(res.status, 200);
+    await shot('settings');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    assert.equal(await page.getByTestId('new-key').count(), 0);
+  });
+
+  test('deep links load the app, and the console works with the keyboard alone', async () => {
+    await page.goto(`${server.url}/console/data-map`);
+    await page.getByRole('heading', { name: 'Data map', level: 1 }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Requests') break;
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Requests', level: 1 }).waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.tagName),
+      'H1',
+      'focus moves to the new page',
+    );
+    assert.deepEqual(consoleErrors, []);
+  });
+});
