@@ -7,7 +7,7 @@ import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixt
 import { readZip } from '../execution/testing/read-zip.ts';
 import { mailText } from '../testing/smtp.ts';
 import { configureRequestServices } from './request-services.ts';
-import { type RequestHarness, requestHarness } from './testing/request-fixture.ts';
+import { type RequestHarness, requestHarness, requestProgramBundle } from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
 type Json = Record<string, any>;
@@ -146,5 +146,45 @@ describe('requests run by the execution engine on a real PostgreSQL + MariaDB sh
       connections: { overrides: shop.connectors },
       erasurePolicy: crashTestPolicy,
     });
+  });
+
+  test('processor routing: a business customer’s user is decided by that customer through the emailed link', async () => {
+    const bundle = await requestProgramBundle({
+      customers: [{ key: 'acme', name: 'Acme Ltd', privacy_contact: 'dpo@acme.example', account_id: 3 }],
+      rights: { processor_routing: { data_subjects: ['customer'] } },
+    });
+    const systems = (bundle.program as { systems: Record<string, unknown>[] }).systems;
+    systems[0]!.customer_link = { dataset: 'shop', field: 'customers.id' };
+    assert.equal((await h.request('POST', '/api/programs', bundle)).status, 201);
+    const created = (await (
+      await h.request('POST', '/api/requests', {
+        type: 'access',
+        jurisdiction: 'gdpr',
+        identities: { email: 'carol@example.com' },
+        verified_account: { account_id: '3' },
+      })
+    ).json()) as Json;
+    assert.equal(created.customer_key, 'acme');
+    assert.equal(created.state, 'verified');
+    const reviewerTry = await h.request('POST', `/api/requests/${created.id}/approve`, {}, h.keys.reviewer);
+    assert.equal(reviewerTry.status, 409, 'the customer decides, not our reviewer');
+    const mail = await h.smtp.waitFor(
+      (m) => m.to.includes('dpo@acme.example') && /needs your decision/.test(m.subject),
+    );
+    const path = linkIn(mailText(mail), '/privacy-center/decide/');
+    const page = await h.app.request(path);
+    assert.match(await page.text(), /carol@example\.com/);
+    const decided = await h.app.request(path, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+    });
+    assert.equal(decided.status, 200);
+    const after = (await (await h.request('GET', `/api/requests/${created.id}`)).json()) as Json;
+    assert.equal(after.customer_decision, 'approved');
+    assert.equal(after.state, 'completed');
+    assert.equal(
+      (await h.app.request(path, { method: 'POST', body: new URLSearchParams({ decision: 'deny' }) })).status,
+      410,
+    );
   });
 });
