@@ -3,3 +3,4 @@
  * schedules on `jobStarters`. One line per domain.
  */
 import '../requests/request-jobs.ts';
+import '../governance/governance-jobs.ts';

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../route.ts';
 import { registerAccessGrantRoutes } from './access-grants.ts';
 import { registerAuditRoutes } from './audit.ts';
+import { registerBreachRoutes } from './breaches.ts';
 import { registerSubProcessorRoutes } from './sub-processors.ts';
 import { registerUserRoutes } from './users.ts';
 
@@ -11,4 +12,5 @@ export function registerGovernanceRoutes(app: Hono<AppEnv>): void {
   registerAccessGrantRoutes(app);
   registerUserRoutes(app);
   registerSubProcessorRoutes(app);
+  registerBreachRoutes(app);
 }
