@@ -22,6 +22,8 @@ export interface RuleRunResult {
   affected: number;
   /** Rows of child collections deleted first, by `dataset.collection`. */
   cascaded: Record<string, number>;
+  /** Transactions the sweep took on the target (one per batch). */
+  batches: number;
   /** True when this run finished a sweep a crashed process had started. */
   resumed: boolean;
   durationMs: number;
@@ -93,7 +95,14 @@ async function runRule(
   });
   const claim = await claimRun(scope, program, rule, options);
   if ('busy' in claim) {
-    return result({ status: 'skipped', reason: claim.busy, affected: 0, cascaded: {}, resumed: false });
+    return result({
+      status: 'skipped',
+      reason: claim.busy,
+      affected: 0,
+      batches: 0,
+      cascaded: {},
+      resumed: false,
+    });
   }
   const { run, resumed } = claim;
   const now = run.clock_at;
@@ -116,7 +125,7 @@ async function runRule(
       })
       .where('id', '=', run.id)
       .execute();
-    return result({ status, reason, runId: run.id, affected, cascaded, resumed });
+    return result({ status, reason, runId: run.id, affected, batches, cascaded, resumed });
   };
 
   let compiled: CompiledRule;
