@@ -263,6 +263,14 @@ function crossCheck(program: Program): ValidationIssue[] {
     });
     if (p.parent) checkKey({ doc: ['processors', i, 'parent'] }, p.parent, processors, 'processor');
   });
+  doc.erasure_policy?.rules.forEach((r, i) => {
+    checkKey(
+      { doc: ['erasure_policy', 'rules', i, 'target'] },
+      r.target,
+      taxonomy.data_category.keys(),
+      'data category',
+    );
+  });
   doc.consent_notices.forEach((n, i) => {
     n.data_uses.forEach((u, j) => {
       checkKey({ doc: ['consent_notices', i, 'data_uses', j] }, u, taxonomy.data_use.keys(), 'data use');

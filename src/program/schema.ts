@@ -312,6 +312,26 @@ const accessPolicies = z.strictObject({
     .default([]),
 });
 
+/** How erasure treats each category: `strategy: hash` or `strategy: { type: fixed, value: "REDACTED" }`. */
+const maskingStrategy = z.preprocess(
+  (value) => (typeof value === 'string' ? { type: value === 'delete' ? 'delete_row' : value } : value),
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('null') }),
+    z.strictObject({ type: z.literal('fixed'), value: z.string() }),
+    z.strictObject({ type: z.literal('hash') }),
+    z.strictObject({ type: z.literal('random'), length: z.number().int().min(4).max(256).optional() }),
+    z.strictObject({ type: z.literal('delete_row') }),
+  ]),
+);
+
+/**
+ * The erasure policy of the program: data categories → masking strategy; the most specific
+ * target wins. Anonymise (hash) rather than delete where aggregates must survive.
+ */
+export const erasurePolicy = z.strictObject({
+  rules: z.array(z.strictObject({ target: z.string().min(1), strategy: maskingStrategy })).min(1),
+});
+
 export const programSchema = z.strictObject({
   version: z.literal(1).default(1),
   organization,
@@ -332,6 +352,7 @@ export const programSchema = z.strictObject({
   cookies: z.array(cookie).default([]),
   consent_notices: z.array(consentNotice).default([]),
   retention_rules: z.array(retentionRuleSchema).default([]),
+  erasure_policy: erasurePolicy.optional(),
   rights,
   customers: z.array(customer).default([]),
   access_policies: accessPolicies.optional(),

@@ -47,7 +47,12 @@ export function executionEngine(
         const result = await runErasure(input.program, {
           ...common,
           dryRun: input.dryRun,
-          ...(options.erasurePolicy ? { policy: options.erasurePolicy } : {}),
+          // An explicit policy (settings, tests) wins over the program's own erasure_policy.
+          ...(options.erasurePolicy
+            ? { policy: options.erasurePolicy }
+            : input.program.doc.erasure_policy
+              ? { policy: input.program.doc.erasure_policy }
+              : {}),
           ...(input.dryRun ? {} : { journal: input.journal }),
         });
         return { results: result.results.map(toPort) };

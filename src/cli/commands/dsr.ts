@@ -27,7 +27,8 @@ const usage = `usage: custodian dsr run --type access|erasure|rectify --identity
 Finds every row about a person in the connected stores and
   access   writes DIR/access-package.zip (data.json, CSVs, index.html, portability.json)
   erasure  masks or deletes what falls under --target (default: user) with --strategy
-           (default null); DIR/erasure-journal.json makes a re-run resume where it stopped
+           (default null); without either, the program's erasure_policy applies.
+           DIR/erasure-journal.json makes a re-run resume where it stopped
   rectify  applies each --set correction; previous values go to DIR/rectification-journal.json
 --dry-run shows what would change (rows per collection) and writes nothing.
 Connection URLs: postgres://…, mysql://… or mariadb://…, sqlite:PATH.
@@ -113,7 +114,7 @@ export async function run(ctx: CliContext): Promise<number> {
       dataset: { type: 'string', multiple: true, default: [] },
       connection: { type: 'string', multiple: true, default: [] },
       target: { type: 'string', multiple: true, default: [] },
-      strategy: { type: 'string', default: 'null' },
+      strategy: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
       'dry-run': { type: 'boolean', default: false },
       secrets: { type: 'string' },
@@ -202,11 +203,17 @@ export async function run(ctx: CliContext): Promise<number> {
       ok = r.ok;
       summary = { runId: r.runId, type, package: r.package?.location, findings: r.findings, results };
     } else if (type === 'erasure') {
-      const strategy = strategyOf(values.strategy);
+      // With neither --target nor --strategy, the program's erasure_policy applies (else null on user.*).
+      const explicit = values.target.length > 0 || values.strategy !== undefined;
+      const strategy = strategyOf(values.strategy ?? 'null');
       const targets = values.target.length ? values.target : ['user'];
+      const policy =
+        !explicit && program.doc?.erasure_policy
+          ? program.doc.erasure_policy
+          : { rules: targets.map((target) => ({ target, strategy })) };
       const r = await runErasure(program, {
         ...common,
-        policy: { rules: targets.map((target) => ({ target, strategy })) },
+        policy,
         dryRun,
         journal: fileJournal(path.join(out, 'erasure-journal.json')),
       });
