@@ -105,38 +105,43 @@ function signInPage(message?: string, next = '/'): string {
 export function registerUserRoutes(app: Hono<AppEnv>): void {
   app.get('/sign-in', (c) => c.html(signInPage(undefined, safeNext(c.req.query('next')))));
 
-  app.post('/auth/sign-in', async (c) => {
-    const services = c.get('services');
-    assertSameOrigin(c, services);
-    const input = await readInput(c);
-    const parsed = z.object({ email: z.email(), password: z.string().min(1).max(1000) }).safeParse(input);
-    const html = wantsHtml(c);
-    if (!parsed.success) {
-      if (html) return c.html(signInPage('Enter your email and password.'), 422);
-      throw new AppError('validation_failed', 'invalid body: email and password are required', {
-        details: parsed.error.issues.map((i) => ({
-          path: ['body', ...i.path].join('.'),
-          message: i.message,
-        })),
-      });
-    }
-    const now = services.clock();
-    const { byClient, byEmail } = limiters(services);
-    if (!byClient.take(clientAddress(c), now) || !byEmail.take(parsed.data.email.toLowerCase(), now)) {
-      const err = new AppError('rate_limited', 'too many sign-in attempts: wait a few minutes and try again');
-      if (html) return c.html(signInPage(err.message), 429);
-      throw err;
-    }
-    try {
-      const result = await signIn(services.store.db, parsed.data.email, parsed.data.password, now);
-      setSessionCookies(c, services, result);
-      if (html) return c.redirect(safeNext(input.next), 303);
-      return c.json({ user: result.user, csrf_token: result.csrfToken, expires_at: result.expiresAt });
-    } catch (err) {
-      if (html && err instanceof AppError) return c.html(signInPage(err.message), err.status);
-      throw err;
-    }
-  });
+  // `/api/sessions` is the same sign-in for the console's JSON client.
+  for (const path of ['/auth/sign-in', '/api/sessions'])
+    app.post(path, async (c) => {
+      const services = c.get('services');
+      assertSameOrigin(c, services);
+      const input = await readInput(c);
+      const parsed = z.object({ email: z.email(), password: z.string().min(1).max(1000) }).safeParse(input);
+      const html = wantsHtml(c);
+      if (!parsed.success) {
+        if (html) return c.html(signInPage('Enter your email and password.'), 422);
+        throw new AppError('validation_failed', 'invalid body: email and password are required', {
+          details: parsed.error.issues.map((i) => ({
+            path: ['body', ...i.path].join('.'),
+            message: i.message,
+          })),
+        });
+      }
+      const now = services.clock();
+      const { byClient, byEmail } = limiters(services);
+      if (!byClient.take(clientAddress(c), now) || !byEmail.take(parsed.data.email.toLowerCase(), now)) {
+        const err = new AppError(
+          'rate_limited',
+          'too many sign-in attempts: wait a few minutes and try again',
+        );
+        if (html) return c.html(signInPage(err.message), 429);
+        throw err;
+      }
+      try {
+        const result = await signIn(services.store.db, parsed.data.email, parsed.data.password, now);
+        setSessionCookies(c, services, result);
+        if (html) return c.redirect(safeNext(input.next), 303);
+        return c.json({ user: result.user, csrf_token: result.csrfToken, expires_at: result.expiresAt });
+      } catch (err) {
+        if (html && err instanceof AppError) return c.html(signInPage(err.message), err.status);
+        throw err;
+      }
+    });
 
   app.post('/auth/sign-out', async (c) => {
     const services = c.get('services');
