@@ -2,13 +2,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 
-const { url, table, readers, low, high } = workerData as {
+const { url, table, readers, low, high, rate } = workerData as {
   url: string;
   table: string;
   readers: number;
   low: number;
   high: number;
+  /** Reads per second over all readers: a fixed load, so every sweep faces the same traffic. */
+  rate: number;
 };
+const gap = (1000 * readers) / rate;
 const pool = new pg.Pool({ connectionString: url, max: readers });
 const latencies: number[] = [];
 let stop = false;
@@ -21,7 +24,9 @@ await Promise.all(
       const id = low + Math.floor(Math.random() * (high - low + 1));
       const t0 = performance.now();
       await pool.query(`SELECT * FROM ${table} WHERE id = $1`, [id]);
-      latencies.push(performance.now() - t0);
+      const took = performance.now() - t0;
+      latencies.push(took);
+      if (took < gap) await new Promise((r) => setTimeout(r, gap - took));
     }
   }),
 );

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RetentionRule } from '../program/retention-rule.ts';
 import { listRetentionRuns } from './list-retention-runs.ts';
+import { fixedClock } from './period.ts';
 import { placeLegalHold } from './place-legal-hold.ts';
 import { releaseLegalHold } from './release-legal-hold.ts';
 import { engines, openWorld } from './retention-test-kit.ts';
+import { runRetention } from './run-retention.ts';
 import { seedRules } from './testing/seed-world.ts';
 
 const now = '2027-01-01T00:00:00.000Z';
@@ -83,6 +85,34 @@ for (const { engine, skip } of engines) {
       await w.sweep(now, ['inactive-accounts', 'terminated-contracts']);
       assert.deepEqual(await w.db.ids('accounts'), []);
       assert.deepEqual(await w.db.ids('contracts'), []);
+    });
+
+    test('a hold placed during a sweep applies from the next batch', async (t) => {
+      const w = await openWorld(t, engine);
+      await w.db.insert(
+        'recordings',
+        [1, 2, 3, 4, 5, 6].map((id) => ({
+          id,
+          account_id: id <= 2 ? 7 : 42,
+          created_at: old,
+          duration_s: 1,
+        })),
+      );
+      let placed = false;
+      const [r] = await runRetention({
+        program: w.program(),
+        scope: w.scope,
+        rules: ['iris-recordings'],
+        clock: fixedClock(now),
+        env: w.env,
+        onProgress: async () => {
+          if (placed) return;
+          placed = true;
+          await placeLegalHold(w.scope, { kind: 'account', value: 42, reason: 'claim received mid-sweep' });
+        },
+      });
+      assert.equal(r?.affected, 2);
+      assert.deepEqual(await w.db.ids('recordings'), [3, 4, 5, 6]);
     });
 
     test('an expired hold no longer protects', async (t) => {

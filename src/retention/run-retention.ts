@@ -42,7 +42,8 @@ export interface RunRetentionOptions {
   clock: Clock;
   env?: NodeJS.ProcessEnv | undefined;
   trigger?: 'cli' | 'schedule' | 'api';
-  onProgress?: ((progress: RetentionProgress) => void) | undefined;
+  /** Called after each batch is recorded; awaited, so a slow consumer slows the sweep. */
+  onProgress?: ((progress: RetentionProgress) => void | Promise<void>) | undefined;
 }
 
 const owner = `${hostname()}:${process.pid}`;
@@ -130,8 +131,10 @@ async function runRule(
 
   let compiled: CompiledRule;
   let db: TargetDatabase;
+  let holdSet = '';
   try {
     const holds = await listLegalHolds(scope, { activeAt: now });
+    holdSet = holds.map((h) => h.id).join();
     compiled = compileRule(program, rule, now, holds);
     await scope
       .updateTable('retention_runs')
@@ -160,8 +163,22 @@ async function runRule(
     if (rule.action === 'archive_anonymised') await ensureArchive(db, compiled);
     let checkpoint = run.checkpoint;
     for (;;) {
+      // A hold placed (or released) while a long sweep runs applies from the next batch on.
+      const holds = await listLegalHolds(scope, { activeAt: now });
+      if (holds.map((h) => h.id).join() !== holdSet) {
+        holdSet = holds.map((h) => h.id).join();
+        compiled = compileRule(program, rule, now, holds);
+        await scope
+          .updateTable('retention_runs')
+          .set({ holds_applied: JSON.stringify(await holdsApplied(db, compiled)) as never })
+          .where('id', '=', run.id)
+          .execute();
+        const held = compiled.holds.find((h) => h.covers === 'all');
+        if (held) return finish('skipped', `legal hold on ${describeHold(held.hold)}: ${held.hold.reason}`);
+      }
+      const batchRule = compiled;
       const done = await db.transaction(async (tx) => {
-        const keys = await nextBatch(tx, compiled, checkpoint);
+        const keys = await nextBatch(tx, batchRule, checkpoint);
         if (keys.length === 0) return undefined;
         // Journal first: if the process dies after the commit below, the next run counts these.
         await scope
@@ -169,7 +186,7 @@ async function runRule(
           .set({ pending_keys: JSON.stringify(keys.map(String)) as never, heartbeat_at: new Date() })
           .where('id', '=', run.id)
           .execute();
-        const counts = await applyAction(tx, compiled, keys, scope.workspaceId, options.env);
+        const counts = await applyAction(tx, batchRule, keys, scope.workspaceId, options.env);
         return { keys, counts };
       });
       if (!done) break;
@@ -189,7 +206,7 @@ async function runRule(
         })
         .where('id', '=', run.id)
         .execute();
-      options.onProgress?.({ rule: rule.key, affected, batches });
+      await options.onProgress?.({ rule: rule.key, affected, batches });
     }
     return finish('succeeded');
   } catch (err) {
