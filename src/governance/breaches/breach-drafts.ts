@@ -5,7 +5,7 @@ const list = (items: string[], none: string) => (items.length ? items.join(', ')
 const count = (n: number | null, what: string) =>
   n === null ? `${what}: not yet known` : `${what}: about ${n}`;
 const day = (d: Date | string | null) =>
-  d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'unknown';
+  d ? `${new Date(d).toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'unknown';
 
 /**
  * Notification texts generated from the register entry: to the supervisory authority with

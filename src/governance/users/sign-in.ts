@@ -29,7 +29,7 @@ export async function signIn(
     .selectAll()
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
     .executeTakeFirst();
-  if (!user || !user.password_hash || !user.password_salt || !user.password_params || user.disabled_at) {
+  if (!user?.password_hash || !user.password_salt || !user.password_params || user.disabled_at) {
     await burnPasswordCheck(password);
     throw wrong;
   }
