@@ -15,7 +15,18 @@ const cache = new Map<string, CurrentConsentProgram>();
  * The current program's consent view. Reads only the newest version's hash per call; the
  * bundle is loaded and compiled once per hash, so hot paths skip the large JSON read.
  */
-export async function currentConsentProgram(scope: WorkspaceScope): Promise<CurrentConsentProgram> {
+export function currentConsentProgram(scope: WorkspaceScope): Promise<CurrentConsentProgram> {
+  // Concurrent callers share one lookup: a burst of banner events costs one query, not one each.
+  const pending = inflight.get(scope.workspaceId);
+  if (pending) return pending;
+  const lookup = lookupCurrent(scope).finally(() => inflight.delete(scope.workspaceId));
+  inflight.set(scope.workspaceId, lookup);
+  return lookup;
+}
+
+const inflight = new Map<string, Promise<CurrentConsentProgram>>();
+
+async function lookupCurrent(scope: WorkspaceScope): Promise<CurrentConsentProgram> {
   const head = await scope
     .selectFrom('program_versions')
     .select(['version', 'hash'])

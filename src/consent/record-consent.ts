@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { getConsentNoticeVersion } from '../notice/consent-version.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
-import { currentConsentProgram } from './current-purposes.ts';
+import { type CurrentConsentProgram, currentConsentProgram } from './current-purposes.ts';
 import { ledgerWriterFor, type PendingEvent } from './ledger-writer.ts';
 import { keyedHash, workspaceSecret } from './workspace-secret.ts';
 
@@ -71,14 +71,63 @@ export async function recordConsent(
   };
 }
 
+const knownWordings = new Set<string>();
+
+export type BatchItemResult =
+  | { status: 'succeeded'; seq: number; subject: string }
+  | { status: 'failed'; subject: string; error: string };
+
+/**
+ * Records many choices (an import, a backfill) with one program lookup; the writer commits
+ * them in large batches. Each item succeeds or fails on its own.
+ */
+export async function recordConsentBatch(
+  scope: WorkspaceScope,
+  inputs: ConsentInput[],
+  now: Date,
+): Promise<BatchItemResult[]> {
+  const writer = ledgerWriterFor(scope.db);
+  const noticeVersion = inputs.some((i) => i.notice_version === undefined)
+    ? await getConsentNoticeVersion(scope)
+    : 0;
+  const current = await currentConsentProgram(scope);
+  const prepared = await Promise.all(
+    inputs.map((input) =>
+      prepareConsent(
+        scope,
+        { ...input, notice_version: input.notice_version ?? noticeVersion },
+        now,
+        {},
+        current,
+      ).then(
+        (event) => ({ ok: true as const, event }),
+        (err: Error) => ({ ok: false as const, error: err.message }),
+      ),
+    ),
+  );
+  return Promise.all(
+    prepared.map(async (p, i): Promise<BatchItemResult> => {
+      const subject = inputs[i]!.subject;
+      if (!p.ok) return { status: 'failed', subject, error: p.error };
+      try {
+        const appended = await writer.append(scope.workspaceId, p.event);
+        return { status: 'succeeded', seq: appended.seq, subject };
+      } catch (err) {
+        return { status: 'failed', subject, error: (err as Error).message };
+      }
+    }),
+  );
+}
+
 /** Checks a choice against the program and turns it into a ledger event (no write). */
 export async function prepareConsent(
   scope: WorkspaceScope,
   input: ConsentInput,
   now: Date,
   facts: RequestFacts = {},
+  current?: CurrentConsentProgram,
 ): Promise<PendingEvent> {
-  const { purposes } = await currentConsentProgram(scope);
+  const { purposes } = current ?? (await currentConsentProgram(scope));
   const unknown = Object.keys(input.choices).filter((k) => !purposes.notices.has(k));
   if (unknown.length) {
     throw new AppError(
@@ -97,7 +146,7 @@ export async function prepareConsent(
       details: [{ path: 'body.choices', message: 'at least one notice key' }],
     });
   }
-  if (input.wording_hash) {
+  if (input.wording_hash && !knownWordings.has(`${scope.workspaceId}:${input.wording_hash}`)) {
     const shown = await scope
       .selectFrom('consent_wordings')
       .select('hash')
@@ -107,6 +156,9 @@ export async function prepareConsent(
       throw new AppError('validation_failed', 'wording_hash names no wording this server has shown', {
         details: [{ path: 'body.wording_hash', message: 'unknown wording' }],
       });
+    // Wordings are never changed once stored, so a hash seen once stays valid.
+    if (knownWordings.size > 10_000) knownWordings.clear();
+    knownWordings.add(`${scope.workspaceId}:${input.wording_hash}`);
   }
   const granted: string[] = [];
   const denied: string[] = [];

@@ -8,7 +8,12 @@ import { currentConsentProgram } from '../../consent/current-purposes.ts';
 import { decide } from '../../consent/decide.ts';
 import { publicWorkspace } from '../../consent/public-workspace.ts';
 import { RateLimiter } from '../../consent/rate-limit.ts';
-import { consentInputSchema, recordConsent, subjectSchema } from '../../consent/record-consent.ts';
+import {
+  consentInputSchema,
+  recordConsent,
+  recordConsentBatch,
+  subjectSchema,
+} from '../../consent/record-consent.ts';
 import {
   liftRestriction,
   recordRestriction,
@@ -61,6 +66,30 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
     async ({ scope, body, services }) => {
       const recorded = await recordConsent(scope, body, services.clock());
       return recorded;
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/consent/batch',
+      summary: 'Record many choices (import, backfill); a result per item',
+      tag: 'consent',
+      role: 'admin',
+      body: z.object({ events: z.array(consentInputSchema).min(1).max(5000) }),
+    },
+    async ({ scope, body, services, audit }) => {
+      const results = await recordConsentBatch(scope, body.events, services.clock());
+      await audit({
+        action: 'consent.batch',
+        objectType: 'consent_ledger',
+        details: {
+          succeeded: results.filter((r) => r.status === 'succeeded').length,
+          failed: results.filter((r) => r.status === 'failed').length,
+        },
+      });
+      return { results };
     },
   );
 

@@ -1,0 +1,223 @@
+/**
+ * Consent benchmark: `npm run bench -- consent [--seconds 10] [--events 50000]`.
+ * - Decision API throughput and p99 against the real server on PostgreSQL, load from a
+ *   second process (autocannon), as a ratio to a bare Hono hello-world server measured in
+ *   the same run.
+ * - Durable ledger writes per second through the batched writer (each acknowledged event
+ *   is committed; PostgreSQL with its default synchronous_commit).
+ * - Banner bytes (JS + CSS, gzipped) next to peers.
+ * Writes the `## Consent` section of BENCHMARKS.md and leaves the others alone.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bannerBundle } from '../src/consent/banner-bundle.ts';
+import { consentFixtureProgram } from '../src/consent/consent-fixture.ts';
+import { recordConsent, recordConsentBatch } from '../src/consent/record-consent.ts';
+import { recordRestriction } from '../src/consent/record-restriction.ts';
+import { verifyLedger } from '../src/consent/verify-ledger.ts';
+import { createApiKey } from '../src/governance/api-keys.ts';
+import { createWorkspace } from '../src/governance/workspaces.ts';
+import { startServer } from '../src/http/server.ts';
+import { pushProgram } from '../src/program/push-program.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { createPostgresDatabase, postgresUnavailable } from '../src/testing/databases.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    events: { type: 'string', default: '50000' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const totalEvents = Number(values.events);
+
+const why = await postgresUnavailable();
+if (why) {
+  console.error(`the consent benchmark needs PostgreSQL: ${why}`);
+  process.exit(2);
+}
+
+function load(
+  url: string,
+  auth?: string,
+  subjects = 1,
+): Promise<{ rps: number; p50: number; p99: number; non2xx: number; errors: number; total: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        new URL('./consent-load.ts', import.meta.url).pathname,
+        url,
+        String(seconds),
+        String(connections),
+        auth ?? '',
+        String(subjects),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
+        : reject(new Error(`load exited ${code}`)),
+    );
+  });
+}
+
+const database = await createPostgresDatabase('custodian_bench_consent');
+const store = await openStore({ databaseUrl: database.url });
+try {
+  const scope = await createWorkspace(store.db, 'bench');
+  await pushProgram(scope, { program: consentFixtureProgram(), datasets: [] }, 'bench');
+  const key = await createApiKey(scope, { name: 'bench', role: 'auditor' });
+  const now = new Date();
+
+  // Ledger writes: concurrent single calls (the API path) and an import through the batch call.
+  const concurrent = Math.min(20_000, Math.floor(totalEvents / 2));
+  let t = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrent }, (_, i) =>
+      recordConsent(
+        scope,
+        {
+          subject: `user:${i % 10_000}`,
+          choices: { analytics: i % 3 !== 0, marketing: i % 5 === 0 },
+          method: 'banner',
+          notice_version: 1,
+          gpc: false,
+        },
+        now,
+        { ip: `198.51.100.${i % 250}`, userAgent: 'bench' },
+      ),
+    ),
+  );
+  const singleRate = concurrent / ((performance.now() - t) / 1000);
+  const imported = totalEvents - concurrent;
+  t = performance.now();
+  for (let done = 0; done < imported; done += 5000) {
+    const n = Math.min(5000, imported - done);
+    const results = await recordConsentBatch(
+      scope,
+      Array.from({ length: n }, (_, i) => ({
+        subject: `user:${(done + i) % 10_000}`,
+        choices: { analytics: i % 2 === 0, newsletter: i % 7 === 0 },
+        method: 'import' as const,
+        notice_version: 1,
+        gpc: false,
+      })),
+      now,
+    );
+    if (results.some((r) => r.status === 'failed')) throw new Error('a batch item failed');
+  }
+  const batchRate = imported / ((performance.now() - t) / 1000);
+  t = performance.now();
+  const verified = await verifyLedger(scope);
+  const verifySeconds = (performance.now() - t) / 1000;
+  if (!verified.ok) throw new Error('the ledger does not verify after the benchmark');
+  for (let i = 0; i < 200; i++)
+    await recordRestriction(
+      scope,
+      { subject: `user:${i * 37}`, kind: i % 2 ? 'objection' : 'opt_out_sale' },
+      now,
+    );
+  console.log(
+    `ledger: ${singleRate.toFixed(0)}/s concurrent single, ${batchRate.toFixed(0)}/s batch import; verify ${verified.events} in ${verifySeconds.toFixed(1)} s`,
+  );
+
+  // Bare Hono hello world, same machine, same load generator.
+  const hello = new Hono();
+  hello.get('/hello', (c) => c.json({ hello: 'world' }));
+  const helloServer = serve({ fetch: hello.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((r) => helloServer.once('listening', () => r()));
+  const helloUrl = `http://127.0.0.1:${(helloServer.address() as AddressInfo).port}/hello`;
+  await load(helloUrl); // warm-up
+  const base = await load(helloUrl);
+  await new Promise<void>((r) => helloServer.close(() => r()));
+  console.log(`hello world: ${base.rps.toFixed(0)} req/s, p99 ${base.p99} ms`);
+
+  const server = await startServer({ store, port: 0, jobs: false, log: () => undefined });
+  const decisionUrl = `${server.url}/api/decisions?subject=user:{i}&purpose=analytics.reporting`;
+  await load(decisionUrl, `Bearer ${key.secret}`, 10_000);
+  const decisions = await load(decisionUrl, `Bearer ${key.secret}`, 10_000);
+  await server.close();
+  if (decisions.non2xx > 0 || decisions.errors > 0)
+    throw new Error(`decision load had ${decisions.non2xx} non-2xx and ${decisions.errors} errors`);
+  console.log(
+    `decisions: ${decisions.rps.toFixed(0)} req/s, p99 ${decisions.p99} ms (ratio ${(decisions.rps / base.rps).toFixed(2)})`,
+  );
+
+  const banner = await bannerBundle();
+  const peers: [string, number][] = [
+    ['Custodian (this run)', banner.gzipBytes / 1024],
+    ['Osano', 8.1],
+    ['vanilla-cookieconsent', 15.5],
+    ['Klaro', 68.9],
+  ];
+
+  const cpu = os.cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  const pgVersion = execFileSync(
+    'psql',
+    ['-At', '-h', '127.0.0.1', '-U', 'postgres', '-c', 'SHOW server_version', 'test'],
+    { encoding: 'utf8' },
+  ).trim();
+  const loadAverage = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
+  const section = `## Consent
+
+Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${pgVersion} on the same machine, load average ${loadAverage} at the end (other work shared the CPUs); \`npm run bench -- consent --seconds ${seconds} --connections ${connections} --events ${totalEvents}\`.
+
+Decision API: \`GET /api/decisions?subject=user:N&purpose=analytics.reporting\` over 10,000 subjects with ${verified.events.toLocaleString('en')} ledger events and 200 restrictions, API-key auth on every request, against the real server (\`startServer\`, pool of 10 connections); load from a second process (autocannon, ${connections} connections, ${seconds} s after a warm-up of the same length). Baseline: a bare Hono hello-world on @hono/node-server, same machine, same load generator, same run.
+
+| server | req/s | p50 ms | p99 ms | ratio |
+|---|---|---|---|---|
+| Hono hello world | ${base.rps.toFixed(0)} | ${base.p50} | ${base.p99} | 1.00 |
+| Custodian decision API | ${decisions.rps.toFixed(0)} | ${decisions.p50} | ${decisions.p99} | ${(decisions.rps / base.rps).toFixed(2)} |
+
+Target: ratio ≥ 0.5.
+
+Ledger writes, durable (a caller's promise resolves after its batch has committed), hash-chained, with the current-state table updated in the same transaction:
+
+| path | events | events/s |
+|---|---|---|
+| concurrent single \`recordConsent\` calls (what \`POST /consent/events\` uses), grouped by the batched writer | ${concurrent.toLocaleString('en')} | ${singleRate.toFixed(0)} |
+| \`recordConsentBatch\` (what \`POST /api/consent/batch\` uses), 5,000 per call | ${imported.toLocaleString('en')} | ${batchRate.toFixed(0)} |
+
+Target: ≥ 5,000 events/s. \`verifyLedger\` re-hashed all ${verified.events.toLocaleString('en')} events in ${verifySeconds.toFixed(1)} s.
+
+Banner size, JS with its CSS, gzipped (peers' figures as published for their current releases, not measured here):
+
+| banner | KB gzipped |
+|---|---|
+${peers.map(([n, kb]) => `| ${n} | ${kb.toFixed(1)} |`).join('\n')}
+
+Budget: 6 KB, checked by \`node scripts/banner-size.ts\` (exits 1 above it).
+`;
+  const path = new URL('../BENCHMARKS.md', import.meta.url).pathname;
+  const existing = await readFile(path, 'utf8').catch(() => '# Benchmarks\n');
+  const start = existing.indexOf('## Consent');
+  let next = start >= 0 ? existing.indexOf('\n## ', start + 1) : -1;
+  if (next >= 0) next += 1;
+  const updated =
+    start >= 0
+      ? `${existing.slice(0, start)}${section}${next >= 0 ? `\n${existing.slice(next)}` : ''}`
+      : `${existing.trimEnd()}\n\n${section}`;
+  await writeFile(path, updated);
+  console.log(section);
+} finally {
+  await store.close();
+  await new Promise((r) => setTimeout(r, 250));
+  await database.drop();
+}
