@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
-import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import { WorkspaceScope } from '../store/workspace-scope.ts';
 
 export interface AnchorKey {
   id: string;
@@ -89,7 +89,6 @@ export async function verifyLink(
   if (parts.length !== 3) throw invalid;
   const [workspaceId, body, mac] = parts as [string, string, string];
   if (!/^[0-9a-f-]{36}$/.test(workspaceId)) throw invalid;
-  const { WorkspaceScope } = await import('../store/workspace-scope.ts');
   const scope = new WorkspaceScope(db, workspaceId);
   const exists = await sql<{
     n: number;
