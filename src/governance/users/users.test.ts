@@ -173,3 +173,35 @@ test('a one-time email link signs in once; the sign-in page works without JavaSc
   assert.equal((await form('/auth/magic-link', { email: 'ghost@teamhub.test' })).status, 200);
   assert.equal(smtp.messages.length, before);
 });
+
+test('sign-in attempts from one client are rate limited across accounts', async () => {
+  let limited: Response | undefined;
+  for (let i = 0; i < 40 && !limited; i++) {
+    const res = await call(
+      fx,
+      'POST',
+      '/auth/sign-in',
+      undefined,
+      { email: `guess${i}@teamhub.test`, password: 'guess' },
+      { origin: ORIGIN },
+    );
+    if (res.status === 429) limited = res;
+    else assert.equal(res.status, 401);
+  }
+  assert.ok(limited, 'the client was limited within 40 attempts');
+  assert.match(
+    ((await limited.json()) as { error: { message: string } }).error.message,
+    /too many sign-in attempts/,
+  );
+  // After the window the client may try again.
+  fx.advance(11 * 60_000);
+  const later = await call(
+    fx,
+    'POST',
+    '/auth/sign-in',
+    undefined,
+    { email: 'lou@teamhub.test', password: PASSWORD },
+    { origin: ORIGIN },
+  );
+  assert.equal(later.status, 200);
+});
