@@ -55,6 +55,9 @@ async function send(method: string, path: string, options: CallOptions = {}): Pr
   const key = storedKey();
   if (key) headers.authorization = `Bearer ${key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // A console session proves changes come from the console by echoing its CSRF cookie.
+  const csrf = document.cookie.match(/(?:^|;\s*)custodian_csrf=([^;]+)/)?.[1];
+  if (csrf && method !== 'GET') headers['x-csrf-token'] = decodeURIComponent(csrf);
   let response: Response;
   try {
     response = await fetch(path, {
@@ -120,4 +123,23 @@ export function query(params: Record<string, string | number | boolean | undefin
   }
   const s = search.toString();
   return s ? `?${s}` : '';
+}
+
+let operations: Promise<Set<string>> | undefined;
+
+/**
+ * Whether this server offers an operation (`post /api/retention/runs`), from its OpenAPI
+ * document: actions the server lacks are not offered as buttons that could only fail.
+ */
+export function serverOffers(method: string, path: string): Promise<boolean> {
+  operations ??= fetch('/openapi.json')
+    .then((r) => r.json() as Promise<{ paths?: Record<string, Record<string, unknown>> }>)
+    .then(
+      (doc) =>
+        new Set(
+          Object.entries(doc.paths ?? {}).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)),
+        ),
+    )
+    .catch(() => new Set<string>());
+  return operations.then((ops) => ops.has(`${method.toLowerCase()} ${path}`));
 }

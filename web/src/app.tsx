@@ -68,8 +68,8 @@ export function App() {
 
   const signOut = async () => {
     if (!storedKey()) {
-      // A console session cookie: ask the server to end it (ignored when the route is absent).
-      await api('DELETE', '/api/sessions/current').catch(() => undefined);
+      // A console session: the server ends it and clears its cookies.
+      await api('POST', '/auth/sign-out', { body: {} }).catch(() => undefined);
     }
     storeKey(null);
     setState({ status: 'signed-out' });

@@ -19,7 +19,7 @@ export function SignIn({ reason, onSignedIn }: { reason?: string | undefined; on
     setError(null);
     try {
       storeKey(null);
-      await api('POST', '/api/sessions', { body: { email, password } });
+      await api('POST', '/auth/sign-in', { body: { email, password } });
       onSignedIn();
     } catch (err) {
       const apiError = err instanceof ApiError ? err : null;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from './api.ts';
+import { ApiError, api, serverOffers } from './api.ts';
 
 export type Loaded<T> =
   | { status: 'loading'; data?: undefined; error?: undefined }
@@ -58,4 +58,19 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
     [action],
   );
   return { run, busy, error, clearError: () => setError(null) };
+}
+
+/** Whether the server offers an operation; undefined until known. */
+export function useOffers(method: string, path: string): boolean | undefined {
+  const [offered, setOffered] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void serverOffers(method, path).then((v) => {
+      if (live) setOffered(v);
+    });
+    return () => {
+      live = false;
+    };
+  }, [method, path]);
+  return offered;
 }

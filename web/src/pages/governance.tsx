@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { api, download, query } from '../api.ts';
 import { Badge, Card, PageHeader, Pager } from '../components/layout.tsx';
 import { Async, Empty, FormError } from '../components/states.tsx';
@@ -194,81 +194,79 @@ interface Grant {
   mode: string;
   hours: number;
   status: string;
-  state?: string;
+  state: 'requested' | 'active' | 'expired' | 'denied' | 'revoked';
+  hours_left: number;
+  approver_email: string;
   requested_at: string;
   decided_by: string | null;
+  decision_reason: string | null;
   expires_at: string | null;
 }
 
 function AccessGrants() {
   const session = useSession();
   const loaded = useApi<{ grants: Grant[] }>('/api/access-grants');
-  const [reason, setReason] = useState<Record<string, string>>({});
-  const decide = useAction(async (id: string, decision: 'approve' | 'deny') => {
-    await api('POST', `/api/access-grants/${encodeURIComponent(id)}/${decision}`, {
-      body: { reason: reason[id] ?? '' },
+  const revoke = useAction(async (id: string) => {
+    await api('POST', `/api/access-grants/${encodeURIComponent(id)}/revoke`, {
+      body: { reason: 'Ended early from the console' },
     });
     loaded.reload();
   });
-  const canDecide = roleAtLeast(session.role, 'admin');
+  const canRevoke = roleAtLeast(session.role, 'admin');
   return (
     <Async loaded={loaded} feature="Access grants">
       {({ grants }) => {
-        const pending = grants.filter((g) => (g.state ?? g.status) === 'requested');
-        const live = grants.filter((g) => (g.state ?? g.status) === 'approved' || g.state === 'active');
-        const rest = grants.filter((g) => !pending.includes(g) && !live.includes(g));
+        const pending = grants.filter((g) => g.state === 'requested');
+        const live = grants.filter((g) => g.state === 'active');
+        const rest = grants.filter((g) => g.state !== 'requested' && g.state !== 'active');
         return (
           <>
-            <Card title="Awaiting approval">
-              <FormError error={decide.error} />
+            <Card title="Awaiting the customer's approval">
               {pending.length === 0 ? (
                 <Empty title="Nothing waiting">
-                  Staff ask for time-boxed access to a customer's data with{' '}
-                  <code>npx custodian access request</code>; the customer's approver decides.
+                  Staff ask a customer for time-boxed access to its data (<code>POST /api/access-grants</code>
+                  ); the customer's privacy contact approves or denies from the link emailed to them.
                 </Empty>
               ) : (
                 <ul className="plain">
                   {pending.map((g) => (
                     <li key={g.id}>
-                      <strong>{g.staff_id}</strong> asks for {g.mode} access to{' '}
-                      <strong>{g.customer_key}</strong> ({g.systems.join(', ') || 'all systems'}) for{' '}
-                      {g.hours} h — ticket {g.ticket}: {g.purpose}
-                      {canDecide && (
-                        <div className="actions" style={{ marginTop: '0.4rem' }}>
-                          <label className="inline">
-                            Reason
-                            <input
-                              value={reason[g.id] ?? ''}
-                              onChange={(e) => setReason({ ...reason, [g.id]: e.target.value })}
-                            />
-                          </label>
-                          <button
-                            type="button"
-                            className="primary"
-                            onClick={() => void decide.run(g.id, 'approve')}
-                          >
-                            Approve
-                          </button>
-                          <button
-                            type="button"
-                            className="danger"
-                            onClick={() => void decide.run(g.id, 'deny')}
-                          >
-                            Deny
-                          </button>
-                        </div>
-                      )}
+                      <strong>{g.staff_id}</strong> asks <strong>{g.customer_key}</strong> for {g.mode} access
+                      to {g.systems.join(', ') || 'all systems'} for {g.hours} h — ticket {g.ticket}:{' '}
+                      {g.purpose}
+                      <div className="small muted">
+                        Waiting for {g.approver_email} since {formatDateTime(g.requested_at)}. Only the
+                        customer can approve.
+                      </div>
                     </li>
                   ))}
                 </ul>
               )}
             </Card>
-            <GrantTable
-              title="Live grants"
-              grants={live}
-              empty="No one has access to customer data right now."
-            />
-            <GrantTable title="Past grants" grants={rest} empty="No past grants." />
+            <Card title="Live grants">
+              <FormError error={revoke.error} />
+              {live.length === 0 ? (
+                <p className="muted">No one has access to customer data right now.</p>
+              ) : (
+                <GrantTable
+                  grants={live}
+                  action={(g) =>
+                    canRevoke ? (
+                      <button type="button" className="danger" onClick={() => void revoke.run(g.id)}>
+                        Revoke
+                        <span className="sr-only">
+                          {' '}
+                          access of {g.staff_id} to {g.customer_key}
+                        </span>
+                      </button>
+                    ) : null
+                  }
+                />
+              )}
+            </Card>
+            <Card title="Past grants">
+              {rest.length === 0 ? <p className="muted">No past grants.</p> : <GrantTable grants={rest} />}
+            </Card>
           </>
         );
       }}
@@ -276,55 +274,69 @@ function AccessGrants() {
   );
 }
 
-function GrantTable({ title, grants, empty }: { title: string; grants: Grant[]; empty: string }) {
+function GrantTable({ grants, action }: { grants: Grant[]; action?: (g: Grant) => ReactNode }) {
   return (
-    <Card title={title}>
-      {grants.length === 0 ? (
-        <p className="muted">{empty}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Staff</th>
-              <th scope="col">Customer</th>
-              <th scope="col">Scope</th>
-              <th scope="col">State</th>
-              <th scope="col">Expires</th>
-            </tr>
-          </thead>
-          <tbody>
-            {grants.map((g) => (
-              <tr key={g.id}>
-                <td>{g.staff_id}</td>
-                <td>{g.customer_key}</td>
-                <td className="small">
-                  {g.mode} · {g.systems.join(', ') || 'all systems'} · {g.purpose}
-                </td>
-                <td>
-                  <Badge>{humanize(g.state ?? g.status)}</Badge>
-                </td>
-                <td>
-                  {g.expires_at ? `${formatDateTime(g.expires_at)} (${timeLeft(g.expires_at).text})` : '—'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </Card>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Staff</th>
+          <th scope="col">Customer</th>
+          <th scope="col">Scope</th>
+          <th scope="col">State</th>
+          <th scope="col">Ends</th>
+          {action && (
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {grants.map((g) => (
+          <tr key={g.id}>
+            <td>{g.staff_id}</td>
+            <td>{g.customer_key}</td>
+            <td className="small">
+              {g.mode} · {g.systems.join(', ') || 'all systems'} · ticket {g.ticket}
+            </td>
+            <td>
+              <Badge tone={g.state === 'active' ? 'good' : g.state === 'denied' ? 'bad' : 'neutral'}>
+                {g.state}
+              </Badge>
+              {g.decided_by && <div className="small muted">by {g.decided_by}</div>}
+            </td>
+            <td>
+              {g.expires_at
+                ? `${formatDateTime(g.expires_at)}${g.state === 'active' ? ` (${g.hours_left} h left)` : ''}`
+                : '—'}
+            </td>
+            {action && <td>{action(g)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
 interface SubprocessorChange {
   id: string;
-  processor_key?: string;
-  processor_name?: string;
-  kind?: string;
-  status: string;
-  announced_at?: string;
-  effective_at?: string;
-  objection_deadline?: string;
-  objections?: { customer_key: string; reason?: string; at?: string }[];
+  processor_key: string;
+  kind: 'add' | 'replace';
+  replaces_key: string | null;
+  description: string | null;
+  window_days: number;
+  status: 'draft' | 'notified' | 'activated' | 'withdrawn';
+  notified_at: string | null;
+  objection_deadline: string | null;
+  window_open: boolean;
+  notices: {
+    customer_key: string;
+    email: string;
+    sent_at: string;
+    accepted: boolean;
+    error: string | null;
+  }[];
+  objections: { customer_key: string; reason: string | null; via: string; recorded_at: string }[];
 }
 
 function SubprocessorChanges() {
@@ -351,22 +363,46 @@ function SubprocessorChanges() {
               <tbody>
                 {changes.map((c) => (
                   <tr key={c.id}>
-                    <td>{c.processor_name ?? c.processor_key}</td>
                     <td>
-                      {humanize(c.kind ?? 'change')} · <Badge>{humanize(c.status)}</Badge>
+                      <strong>{c.processor_key}</strong>
+                      {c.description && <div className="small muted">{c.description}</div>}
                     </td>
                     <td>
-                      {c.objection_deadline
-                        ? `${formatDateTime(c.objection_deadline)} (${timeLeft(c.objection_deadline).text})`
-                        : '—'}
+                      {c.kind === 'replace' ? `replaces ${c.replaces_key}` : 'new sub-processor'} ·{' '}
+                      <Badge
+                        tone={
+                          c.status === 'activated' ? 'good' : c.status === 'withdrawn' ? 'neutral' : 'info'
+                        }
+                      >
+                        {c.status}
+                      </Badge>
+                      {c.notices.length > 0 && (
+                        <div className="small muted">{c.notices.length} customers notified</div>
+                      )}
+                    </td>
+                    <td>
+                      {c.objection_deadline ? (
+                        <>
+                          {formatDateTime(c.objection_deadline)}
+                          <div className="small">
+                            {c.window_open ? (
+                              <Badge tone="warn">{timeLeft(c.objection_deadline).text}</Badge>
+                            ) : (
+                              <Badge>closed</Badge>
+                            )}
+                          </div>
+                        </>
+                      ) : (
+                        <span className="muted">not notified yet ({c.window_days} days once sent)</span>
+                      )}
                     </td>
                     <td className="small">
-                      {(c.objections ?? []).length === 0
+                      {c.objections.length === 0
                         ? 'none'
-                        : c.objections?.map((o) => (
-                            <div key={o.customer_key}>
-                              {o.customer_key}
-                              {o.reason ? `: ${o.reason}` : ''}
+                        : c.objections.map((o) => (
+                            <div key={`${o.customer_key}:${o.recorded_at}`}>
+                              <Badge tone="bad">{o.customer_key}</Badge> {o.reason ?? ''}{' '}
+                              <span className="muted">({o.via})</span>
                             </div>
                           ))}
                     </td>
@@ -384,12 +420,15 @@ function SubprocessorChanges() {
 interface BreachRecord {
   id: string;
   title: string;
-  status: string;
-  aware_at?: string;
-  authority_due_at?: string;
-  notified_authority_at?: string | null;
-  description?: string;
-  severity?: string;
+  status: 'open' | 'closed';
+  became_aware_at: string;
+  due_at: string;
+  nature: string;
+  subjects_estimate: number | null;
+  authority_notified_at: string | null;
+  hours_left: number | null;
+  overdue: boolean;
+  late_notification: boolean;
 }
 
 function Breaches() {
@@ -415,20 +454,23 @@ function Breaches() {
               </thead>
               <tbody>
                 {breaches.map((b) => {
-                  const left = b.authority_due_at ? timeLeft(b.authority_due_at) : undefined;
+                  const left = b.hours_left === null ? undefined : timeLeft(b.due_at);
                   return (
                     <tr key={b.id}>
                       <td>
                         <strong>{b.title}</strong>
-                        {b.description && <div className="small muted">{b.description}</div>}
+                        <div className="small muted">{b.nature}</div>
                       </td>
                       <td>
-                        <Badge>{humanize(b.status)}</Badge>
+                        <Badge tone={b.status === 'open' ? 'warn' : 'neutral'}>{humanize(b.status)}</Badge>
                       </td>
-                      <td>{formatDateTime(b.aware_at)}</td>
+                      <td>{formatDateTime(b.became_aware_at)}</td>
                       <td>
-                        {b.notified_authority_at ? (
-                          <Badge tone="good">notified {formatDateTime(b.notified_authority_at)}</Badge>
+                        {b.authority_notified_at ? (
+                          <Badge tone={b.late_notification ? 'warn' : 'good'}>
+                            notified {formatDateTime(b.authority_notified_at)}
+                            {b.late_notification ? ' (late: reasons needed)' : ''}
+                          </Badge>
                         ) : left ? (
                           <Badge tone={left.overdue ? 'bad' : 'warn'}>72-hour clock: {left.text}</Badge>
                         ) : (

@@ -38,13 +38,18 @@ interface PublishResult {
   unchanged: boolean;
   version: NoticeVersion;
   queued: number;
+  notifications: { id: string; recipient: string; audience: string; status: string; error?: string }[];
 }
 
-interface Preview {
-  changes: ClassifiedChange[];
-  material: boolean;
-  /** Who a material change would be told: people subscribed to notice changes, business customers. */
-  recipients?: { subscribers?: number; customers?: number; total?: number };
+interface NotificationRow {
+  id: string;
+  noticeVersion: number;
+  recipient: string;
+  audience: string;
+  customerKey: string | null;
+  status: string;
+  lastError: string | null;
+  sentAt?: string | null;
 }
 
 export default function Notice() {
@@ -66,7 +71,7 @@ export default function Notice() {
         description="Every published version of the notice, what changed between any two, and whether the change is material (people are told and asked again where consent depends on it)."
         actions={
           <div className="actions">
-            <a className="button" href="/privacy/notice" target="_blank" rel="noreferrer">
+            <a className="button" href="/privacy" target="_blank" rel="noreferrer">
               View the public notice
             </a>
             {canPublish && (
@@ -77,15 +82,14 @@ export default function Notice() {
           </div>
         }
       />
-      {published && (
-        <p className="notice" role="status">
-          {published.unchanged
-            ? `Nothing changed: version ${published.version.version} is still current.`
-            : `Published version ${published.version.version} (${published.version.material ? 'material change' : 'not material'}); ${published.queued} people queued to be notified.`}
-        </p>
-      )}
+      {published && <Published result={published} />}
       <Modal open={confirm} title="Publish a new notice version" onClose={() => setConfirm(false)}>
-        <PublishPreview />
+        <p>
+          Custodian builds the notice from the current program and compares it with the latest version. Each
+          change is classified: a <strong>material</strong> change (a new purpose, recipient, transfer or
+          longer retention) is sent to everyone subscribed to notice changes and to your business customers,
+          and consent that depends on it is asked again. Other changes are published quietly.
+        </p>
         <FormError error={publish.error} />
         <div className="actions" style={{ marginTop: '0.75rem' }}>
           <button
@@ -149,7 +153,8 @@ export default function Notice() {
                   </tbody>
                 </table>
               </Card>
-              <DiffPicker versions={list} />
+              <DiffPicker key={list[0]?.version} versions={list} />
+              <Notifications />
             </>
           )
         }
@@ -158,42 +163,12 @@ export default function Notice() {
   );
 }
 
-function PublishPreview() {
-  const loaded = useApi<Preview>('/api/notice/preview');
-  return (
-    <Async loaded={loaded} feature="Publication preview">
-      {(p) =>
-        p.changes.length === 0 ? (
-          <p>
-            The notice built from the current program is the same as the latest version: publishing changes
-            nothing.
-          </p>
-        ) : (
-          <>
-            <p>
-              {p.material ? (
-                <Badge tone="warn">Material change</Badge>
-              ) : (
-                <Badge tone="neutral">Not material</Badge>
-              )}{' '}
-              {p.recipients
-                ? `${p.recipients.total ?? (p.recipients.subscribers ?? 0) + (p.recipients.customers ?? 0)} people will be notified.`
-                : ''}
-            </p>
-            <ChangeList changes={p.changes} />
-          </>
-        )
-      }
-    </Async>
-  );
-}
-
 function DiffPicker({ versions }: { versions: NoticeVersion[] }) {
   const newest = versions[0]?.version ?? 1;
   const [from, setFrom] = useState(String(versions[1]?.version ?? newest));
   const [to, setTo] = useState(String(newest));
   const diff = useApi<{ changes: ClassifiedChange[]; material?: boolean }>(
-    from === to ? null : `/api/notice/diff${query({ from, to })}`,
+    from === to ? null : `/privacy/diff${query({ from, to, format: 'json' })}`,
   );
   const select = (label: string, value: string, set: (v: string) => void) => (
     <label>
@@ -224,9 +199,13 @@ function DiffPicker({ versions }: { versions: NoticeVersion[] }) {
   );
 }
 
-function show(value: unknown): string {
-  if (value === undefined || value === null) return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** A before/after value worth printing: text, numbers and lists of text (whole items are in the summary). */
+function printable(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return '—';
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return value.join(', ');
+  return undefined;
 }
 
 /** Changes grouped by notice section, each with its classification and the reason for it. */
@@ -250,8 +229,8 @@ export function ChangeList({ changes }: { changes: ClassifiedChange[] }) {
                   <div className="small muted">{c.reason}</div>
                   {(c.added?.length ||
                     c.removed?.length ||
-                    c.before !== undefined ||
-                    c.after !== undefined) && (
+                    printable(c.before) !== undefined ||
+                    printable(c.after) !== undefined) && (
                     <pre className="diff">
                       {c.removed?.map((r) => (
                         <span key={`-${r}`} className="diff-del">
@@ -263,8 +242,12 @@ export function ChangeList({ changes }: { changes: ClassifiedChange[] }) {
                           + {a}
                         </span>
                       ))}
-                      {c.before !== undefined && <span className="diff-del">− {show(c.before)}</span>}
-                      {c.after !== undefined && <span className="diff-add">+ {show(c.after)}</span>}
+                      {printable(c.before) !== undefined && (
+                        <span className="diff-del">− {printable(c.before)}</span>
+                      )}
+                      {printable(c.after) !== undefined && (
+                        <span className="diff-add">+ {printable(c.after)}</span>
+                      )}
                     </pre>
                   )}
                 </li>
@@ -273,5 +256,86 @@ export function ChangeList({ changes }: { changes: ClassifiedChange[] }) {
         </section>
       ))}
     </>
+  );
+}
+
+function Published({ result }: { result: PublishResult }) {
+  if (result.unchanged)
+    return (
+      <p className="notice" role="status">
+        Nothing changed: version {result.version.version} is still the current notice.
+      </p>
+    );
+  const failed = result.notifications.filter((n) => n.status === 'failed');
+  return (
+    <Card title={`Published version ${result.version.version}`}>
+      <p role="status">
+        {result.version.material ? <Badge tone="warn">Material change</Badge> : <Badge>Not material</Badge>}{' '}
+        {result.version.changes.length} change{result.version.changes.length === 1 ? '' : 's'} · effective{' '}
+        {formatDate(result.version.effectiveDate)} · {result.notifications.length} people notified
+        {failed.length > 0 && <> ({failed.length} deliveries failed; they are retried)</>}
+      </p>
+      <ChangeList changes={result.version.changes} />
+    </Card>
+  );
+}
+
+/** Who was told of which version; loaded on demand, as the list holds email addresses. */
+function Notifications() {
+  const [shown, setShown] = useState(false);
+  const loaded = useApi<{ notifications: NotificationRow[] }>(shown ? '/api/notice/notifications' : null);
+  return (
+    <Card
+      title="Who was notified"
+      actions={
+        !shown && (
+          <button type="button" onClick={() => setShown(true)}>
+            Show recipients (recorded in the audit log)
+          </button>
+        )
+      }
+    >
+      {!shown ? (
+        <p className="muted">
+          People subscribed to notice changes and business customers are told of material changes.
+        </p>
+      ) : (
+        <Async loaded={loaded} feature="Notification log">
+          {({ notifications }) =>
+            notifications.length === 0 ? (
+              <p className="muted">No one has been notified yet: only material changes are sent.</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Version</th>
+                    <th scope="col">Recipient</th>
+                    <th scope="col">Audience</th>
+                    <th scope="col">Delivery</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {notifications.map((n) => (
+                    <tr key={n.id}>
+                      <td>v{n.noticeVersion}</td>
+                      <td>{n.recipient}</td>
+                      <td>{n.customerKey ? `customer ${n.customerKey}` : humanize(n.audience)}</td>
+                      <td>
+                        <Badge
+                          tone={n.status === 'sent' ? 'good' : n.status === 'failed' ? 'bad' : 'neutral'}
+                        >
+                          {n.status}
+                        </Badge>
+                        {n.lastError && <div className="small bad-text">{n.lastError}</div>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Async>
+      )}
+    </Card>
   );
 }

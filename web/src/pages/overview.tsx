@@ -27,11 +27,10 @@ interface AuditVerification {
 export interface Breach {
   id: string;
   title: string;
-  status: string;
-  discovered_at?: string;
-  aware_at?: string;
-  authority_due_at?: string;
-  notified_authority_at?: string | null;
+  status: 'open' | 'closed';
+  due_at: string;
+  authority_notified_at: string | null;
+  hours_left: number | null;
 }
 
 const week = 7 * 24 * 3_600_000;
@@ -176,24 +175,24 @@ function AuditChain() {
 }
 
 function Breaches() {
-  const loaded = useApi<{ breaches: Breach[] }>('/api/breaches?status=open');
+  const loaded = useApi<{ breaches: Breach[] }>('/api/breaches');
   return (
     <Card title="Open breaches" actions={<Link to="/governance?tab=breaches">Breach register</Link>}>
       <Async loaded={loaded} feature="Breach register">
-        {({ breaches }) =>
-          breaches.length === 0 ? (
+        {({ breaches: all }) => {
+          const breaches = all.filter((b) => b.status === 'open');
+          return breaches.length === 0 ? (
             <p>
               <Badge tone="good">None open</Badge>
             </p>
           ) : (
             <ul className="plain">
               {breaches.map((b) => {
-                const due = b.authority_due_at;
-                const left = due ? timeLeft(due) : undefined;
+                const left = b.hours_left === null ? undefined : timeLeft(b.due_at);
                 return (
                   <li key={b.id}>
                     <strong>{b.title}</strong>{' '}
-                    {b.notified_authority_at ? (
+                    {b.authority_notified_at ? (
                       <Badge tone="good">authority notified</Badge>
                     ) : left ? (
                       <Badge tone={left.overdue ? 'bad' : 'warn'}>72-hour clock: {left.text}</Badge>
@@ -202,8 +201,8 @@ function Breaches() {
                 );
               })}
             </ul>
-          )
-        }
+          );
+        }}
       </Async>
     </Card>
   );

@@ -177,7 +177,7 @@ function RequestQueue() {
                 Object.values(filters).some(Boolean) ? 'No request matches these filters' : 'No requests yet'
               }
             >
-              People submit requests on your privacy center (<a href="/privacy/request">/privacy/request</a>);
+              People submit requests on your privacy center (<a href="/privacy-center">/privacy-center</a>);
               your apps can submit them with <code>POST /api/requests</code>.
             </Empty>
           ) : (

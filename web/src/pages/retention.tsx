@@ -5,7 +5,7 @@ import { Async, Empty, FormError } from '../components/states.tsx';
 import { formatDateTime, humanize } from '../format.ts';
 import type { CurrentProgram } from '../program-types.ts';
 import { roleAtLeast, useSession } from '../session.ts';
-import { useAction, useApi } from '../use-api.ts';
+import { useAction, useApi, useOffers } from '../use-api.ts';
 import { noProgram } from './data-map.tsx';
 
 export interface RulePlan {
@@ -65,11 +65,10 @@ export default function Retention() {
   const runs = useApi<{ runs: RunRecord[] }>('/api/retention/runs?limit=50');
   const [plan, setPlan] = useState<RulePlan[] | null>(null);
   const preview = useAction(async () => {
-    const result = await api<{ plans?: RulePlan[]; rules?: RulePlan[] }>('POST', '/api/retention/plan', {
-      body: {},
-    });
-    setPlan(result.plans ?? result.rules ?? []);
+    const result = await api<{ plans: RulePlan[] }>('GET', '/api/retention/plan');
+    setPlan(result.plans);
   });
+  const canRunHere = useOffers('post', '/api/retention/runs');
   const run = useAction(async () => {
     await api('POST', '/api/retention/runs', { body: {} });
     setPlan(null);
@@ -97,7 +96,7 @@ export default function Retention() {
                   <button type="button" onClick={() => void preview.run()} disabled={preview.busy}>
                     {preview.busy ? 'Counting…' : 'Preview plan (dry run)'}
                   </button>
-                  {canRun && (
+                  {canRun && canRunHere && (
                     <button
                       type="button"
                       className="primary"
@@ -112,6 +111,13 @@ export default function Retention() {
               }
             >
               <FormError error={preview.error ?? run.error} />
+              {canRunHere === false && (
+                <p className="hint">
+                  Sweeps run on each rule's schedule; to run one now, use{' '}
+                  <code>npx custodian retention run</code>. This server does not start sweeps from the
+                  console.
+                </p>
+              )}
               <table>
                 <thead>
                   <tr>
@@ -247,7 +253,7 @@ export default function Retention() {
 }
 
 function LegalHolds({ canPlace }: { canPlace: boolean }) {
-  const loaded = useApi<{ holds: Hold[] }>('/api/retention/holds');
+  const loaded = useApi<{ holds: Hold[] }>('/api/retention/holds?active=true');
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const place = useAction(async () => {
@@ -259,7 +265,7 @@ function LegalHolds({ canPlace }: { canPlace: boolean }) {
     loaded.reload();
   });
   const release = useAction(async (id: string) => {
-    await api('POST', `/api/retention/holds/${encodeURIComponent(id)}/release`, { body: {} });
+    await api('DELETE', `/api/retention/holds/${encodeURIComponent(id)}`);
     loaded.reload();
   });
   const submit = (e: FormEvent) => {

@@ -66,107 +66,153 @@ interface User {
   email: string;
   name: string | null;
   role: Role;
+  created_at: string;
   last_sign_in_at: string | null;
+  locked_until: string | null;
   disabled_at: string | null;
-  invited?: boolean;
-  password_set?: boolean;
 }
 
 function Users() {
   const session = useSession();
-  const loaded = useApi<{ users: User[] }>('/api/users');
+  const isAdmin = roleAtLeast(session.role, 'admin');
+  const isOwner = session.role === 'owner';
+  const loaded = useApi<{ users: User[] }>(isAdmin ? '/api/users' : null);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('reviewer');
   const [invited, setInvited] = useState<string | null>(null);
   const invite = useAction(async () => {
-    const result = await api<{ invitation_url?: string; url?: string }>('POST', '/api/users', {
-      body: { email, role },
-    });
-    setInvited(result.invitation_url ?? result.url ?? `${email} was invited by email`);
+    const result = await api<{ email: string; role: string; expires_at: string; notified: boolean }>(
+      'POST',
+      '/api/users/invitations',
+      { body: { email, role } },
+    );
+    setInvited(
+      result.notified
+        ? `Invitation emailed to ${result.email} as ${result.role}; the link works until ${formatDate(result.expires_at)}.`
+        : `The invitation for ${result.email} was created but the email was not accepted by the mail server.`,
+    );
     setEmail('');
     loaded.reload();
   });
+  const update = useAction(
+    async (id: string, change: { role?: Role; disabled?: boolean; unlock?: boolean }) => {
+      await api('PATCH', `/api/users/${id}`, { body: change });
+      loaded.reload();
+    },
+  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void invite.run();
   };
+  if (!isAdmin)
+    return (
+      <Card title="Users">
+        <p className="muted">Only admins and owners manage console users.</p>
+      </Card>
+    );
   return (
-    <Card title="Users">
+    <Card title="Users and invitations">
       <Async loaded={loaded} feature="Console users">
-        {({ users }) => (
-          <>
-            {users.length === 0 ? (
-              <Empty title="No console users yet">
-                Invite your privacy team so they can sign in with a password.
-              </Empty>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Person</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Last sign-in</th>
-                    <th scope="col">State</th>
+        {({ users }) =>
+          users.length === 0 ? (
+            <Empty title="No console users yet">
+              Invite your privacy team below: each person sets a password from the emailed link and signs in
+              with their email.
+            </Empty>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Person</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Last sign-in</th>
+                  <th scope="col">State</th>
+                  {isOwner && (
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  )}
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr key={u.id}>
+                    <td>
+                      {u.name ?? u.email}
+                      <div className="small muted">{u.email}</div>
+                    </td>
+                    <td>
+                      {isOwner ? (
+                        <select
+                          aria-label={`Role of ${u.email}`}
+                          value={u.role}
+                          onChange={(e) => void update.run(u.id, { role: e.target.value as Role })}
+                        >
+                          {roles.map((r) => (
+                            <option key={r.role} value={r.role}>
+                              {r.role}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        u.role
+                      )}
+                    </td>
+                    <td>{formatDateTime(u.last_sign_in_at)}</td>
+                    <td>
+                      {u.disabled_at ? (
+                        <Badge tone="bad">disabled</Badge>
+                      ) : u.locked_until && new Date(u.locked_until) > new Date() ? (
+                        <Badge tone="warn">locked</Badge>
+                      ) : (
+                        <Badge tone="good">active</Badge>
+                      )}
+                    </td>
+                    {isOwner && (
+                      <td>
+                        <button
+                          type="button"
+                          onClick={() => void update.run(u.id, { disabled: !u.disabled_at })}
+                        >
+                          {u.disabled_at ? 'Enable' : 'Disable'}
+                          <span className="sr-only"> {u.email}</span>
+                        </button>
+                      </td>
+                    )}
                   </tr>
-                </thead>
-                <tbody>
-                  {users.map((u) => (
-                    <tr key={u.id}>
-                      <td>
-                        {u.name ?? u.email}
-                        <div className="small muted">{u.email}</div>
-                      </td>
-                      <td>{u.role}</td>
-                      <td>{formatDateTime(u.last_sign_in_at)}</td>
-                      <td>
-                        {u.disabled_at ? (
-                          <Badge tone="bad">disabled</Badge>
-                        ) : u.password_set === false || u.invited ? (
-                          <Badge tone="warn">invited</Badge>
-                        ) : (
-                          <Badge tone="good">active</Badge>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            {roleAtLeast(session.role, 'owner') && (
-              <form
-                className="row"
-                onSubmit={submit}
-                style={{ marginTop: '0.75rem' }}
-                aria-label="Invite a user"
-              >
-                <label>
-                  Email
-                  <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-                </label>
-                <label>
-                  Role
-                  <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-                    {roles.map((r) => (
-                      <option key={r.role} value={r.role}>
-                        {r.role}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <button type="submit" className="primary" disabled={invite.busy}>
-                  Invite
-                </button>
-              </form>
-            )}
-            <FormError error={invite.error} />
-            {invited && (
-              <p className="notice" role="status">
-                Invitation: {invited}
-              </p>
-            )}
-          </>
-        )}
+                ))}
+              </tbody>
+            </table>
+          )
+        }
       </Async>
+      <form className="row" onSubmit={submit} style={{ marginTop: '0.75rem' }} aria-label="Invite a user">
+        <label>
+          Email
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {roles
+              .filter((r) => roleAtLeast(session.role, r.role))
+              .map((r) => (
+                <option key={r.role} value={r.role}>
+                  {r.role}
+                </option>
+              ))}
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={invite.busy}>
+          Invite
+        </button>
+      </form>
+      <FormError error={invite.error ?? update.error} />
+      {invited && (
+        <p className="notice" role="status">
+          {invited}
+        </p>
+      )}
     </Card>
   );
 }
