@@ -105,6 +105,7 @@ for (const { engine, skip } of engines) {
         rules: ['iris-recordings'],
         clock: fixedClock(now),
         env: w.env,
+        holdRecheckMs: 0,
         onProgress: async () => {
           if (placed) return;
           placed = true;

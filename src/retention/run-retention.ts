@@ -44,6 +44,8 @@ export interface RunRetentionOptions {
   trigger?: 'cli' | 'schedule' | 'api';
   /** Called after each batch is recorded; awaited, so a slow consumer slows the sweep. */
   onProgress?: ((progress: RetentionProgress) => void | Promise<void>) | undefined;
+  /** How often a running sweep looks for new or released legal holds (default 1000 ms). */
+  holdRecheckMs?: number | undefined;
 }
 
 const owner = `${hostname()}:${process.pid}`;
@@ -158,54 +160,59 @@ async function runRule(
       affected = await openManualTask(scope, db, compiled, run.id);
       return finish('succeeded');
     }
-    const pending = Array.isArray(run.pending_keys) ? (run.pending_keys as string[]) : [];
-    if (pending.length) affected += await reconcile(db, compiled, pending);
-    if (rule.action === 'archive_anonymised') await ensureArchive(db, compiled);
+    const journal = run.pending_keys as Journal | null;
     let checkpoint = run.checkpoint;
+    if (journal && typeof journal === 'object' && 'to' in journal) {
+      const done = await reconcile(db, compiled, journal);
+      affected += done;
+      if (done > 0) checkpoint = journal.to;
+    }
+    if (rule.action === 'archive_anonymised') await ensureArchive(db, compiled);
+    let holdsCheckedAt = Date.now();
     for (;;) {
       // A hold placed (or released) while a long sweep runs applies from the next batch on.
-      const holds = await listLegalHolds(scope, { activeAt: now });
-      if (holds.map((h) => h.id).join() !== holdSet) {
-        holdSet = holds.map((h) => h.id).join();
-        compiled = compileRule(program, rule, now, holds);
-        await scope
-          .updateTable('retention_runs')
-          .set({ holds_applied: JSON.stringify(await holdsApplied(db, compiled)) as never })
-          .where('id', '=', run.id)
-          .execute();
-        const held = compiled.holds.find((h) => h.covers === 'all');
-        if (held) return finish('skipped', `legal hold on ${describeHold(held.hold)}: ${held.hold.reason}`);
+      if (Date.now() - holdsCheckedAt >= (options.holdRecheckMs ?? 1000)) {
+        holdsCheckedAt = Date.now();
+        const holds = await listLegalHolds(scope, { activeAt: now });
+        if (holds.map((h) => h.id).join() !== holdSet) {
+          holdSet = holds.map((h) => h.id).join();
+          compiled = compileRule(program, rule, now, holds);
+          await scope
+            .updateTable('retention_runs')
+            .set({ holds_applied: JSON.stringify(await holdsApplied(db, compiled)) as never })
+            .where('id', '=', run.id)
+            .execute();
+          const held = compiled.holds.find((h) => h.covers === 'all');
+          if (held) return finish('skipped', `legal hold on ${describeHold(held.hold)}: ${held.hold.reason}`);
+        }
       }
       const batchRule = compiled;
+      const from = checkpoint;
       const done = await db.transaction(async (tx) => {
-        const keys = await nextBatch(tx, batchRule, checkpoint);
-        if (keys.length === 0) return undefined;
-        // Journal first: if the process dies after the commit below, the next run counts these.
+        const batch = await takeBatch(tx, batchRule, from, scope.workspaceId, options.env);
+        if (!batch) return undefined;
+        // Journal before the commit, with the progress so far: one store write per batch. If the
+        // process dies after the commit, the next run finds this batch's rows gone and counts them.
+        const pending: Journal = { from, to: batch.last, count: batch.rows };
         await scope
           .updateTable('retention_runs')
-          .set({ pending_keys: JSON.stringify(keys.map(String)) as never, heartbeat_at: new Date() })
+          .set({
+            affected,
+            batches,
+            checkpoint: from,
+            cascaded: JSON.stringify(cascaded) as never,
+            pending_keys: JSON.stringify(pending) as never,
+            heartbeat_at: new Date(),
+          })
           .where('id', '=', run.id)
           .execute();
-        const counts = await applyAction(tx, batchRule, keys, scope.workspaceId, options.env);
-        return { keys, counts };
+        return batch;
       });
       if (!done) break;
-      affected += done.counts.rows;
-      for (const [k, n] of Object.entries(done.counts.cascaded)) cascaded[k] = (cascaded[k] ?? 0) + n;
+      affected += done.rows;
+      for (const [k, n] of Object.entries(done.cascaded)) cascaded[k] = (cascaded[k] ?? 0) + n;
       batches += 1;
-      checkpoint = String(done.keys[done.keys.length - 1]);
-      await scope
-        .updateTable('retention_runs')
-        .set({
-          affected,
-          batches,
-          checkpoint,
-          pending_keys: null,
-          heartbeat_at: new Date(),
-          cascaded: JSON.stringify(cascaded) as never,
-        })
-        .where('id', '=', run.id)
-        .execute();
+      checkpoint = done.last;
       await options.onProgress?.({ rule: rule.key, affected, batches });
     }
     return finish('succeeded');
@@ -369,19 +376,48 @@ async function applyAction(
   return { rows, cascaded };
 }
 
+/** The batch in flight, journalled before its commit. */
+type Journal = { from: string | null; to: string; count: number };
+
 /**
- * Counts the journalled batch of a killed run: keys whose rows are gone (or masked) were
- * committed before the process died; the rest are found again by the normal sweep.
+ * Counts the journalled batch of a killed run. The batch was the first `count` eligible rows
+ * after `from`, ending at `to`: if it committed they are gone (or masked), otherwise they are
+ * all still eligible and the sweep takes them again.
  */
-async function reconcile(db: TargetSession, compiled: CompiledRule, keys: string[]): Promise<number> {
-  const { dialect, target } = compiled.model;
-  const stillThere = compiled.pending
-    ? sql`${dialect.inList(`t.${compiled.primaryKey}`, keys)} AND ${compiled.pending}`
-    : dialect.inList(`t.${compiled.primaryKey}`, keys);
+async function reconcile(db: TargetSession, compiled: CompiledRule, journal: Journal): Promise<number> {
+  const pk = raw(`t.${compiled.primaryKey}`);
+  const range = journal.from === null ? sql`(1 = 1)` : sql`${pk} > ${{ value: journal.from }}`;
   const [row] = await db.query<{ n: unknown }>(
-    sql`SELECT COUNT(*) AS n FROM ${raw(target.table)} t WHERE ${stillThere}`,
+    sql`SELECT COUNT(*) AS n FROM ${raw(compiled.model.target.table)} t WHERE ${range} AND ${pk} <= ${{ value: journal.to }} AND ${compiled.eligible}`,
   );
-  return keys.length - Number(row?.n ?? 0);
+  return Math.max(0, journal.count - Number(row?.n ?? 0));
+}
+
+/**
+ * Takes one batch: locks the next eligible rows after the checkpoint and applies the action.
+ * A plain PostgreSQL delete is one statement (the batch, the delete and the count together).
+ */
+async function takeBatch(
+  tx: TargetSession,
+  compiled: CompiledRule,
+  checkpoint: string | null,
+  workspaceId: string,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<{ rows: number; last: string; cascaded: Record<string, number> } | undefined> {
+  const { model, rule, primaryKey } = compiled;
+  if (model.dialect.name === 'postgres' && rule.action === 'delete' && compiled.cascade.length === 0) {
+    const pk = raw(`t.${primaryKey}`);
+    const after = checkpoint === null ? sql`(1 = 1)` : sql`${pk} > ${{ value: checkpoint }}`;
+    const [row] = await tx.query<{ n: unknown; last: unknown }>(
+      sql`WITH batch AS (SELECT ${pk} AS k FROM ${raw(model.target.table)} t WHERE ${after} AND ${compiled.eligible} ORDER BY ${pk} LIMIT ${{ value: rule.batch_size }} FOR UPDATE), gone AS (DELETE FROM ${raw(model.target.table)} WHERE ${raw(primaryKey)} IN (SELECT k FROM batch) RETURNING ${raw(primaryKey)} AS k) SELECT COUNT(*) AS n, MAX(k) AS last FROM gone`,
+    );
+    const rows = Number(row?.n ?? 0);
+    return rows === 0 ? undefined : { rows, last: String(row?.last), cascaded: {} };
+  }
+  const keys = await nextBatch(tx, compiled, checkpoint);
+  if (keys.length === 0) return undefined;
+  const counts = await applyAction(tx, compiled, keys, workspaceId, env);
+  return { rows: counts.rows, last: String(keys[keys.length - 1]), cascaded: counts.cascaded };
 }
 
 async function ensureArchive(db: TargetSession, compiled: CompiledRule): Promise<void> {
