@@ -32,12 +32,14 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     events: { type: 'string', default: '50000' },
+    rounds: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const totalEvents = Number(values.events);
+const rounds = Number(values.rounds);
 
 const why = await postgresUnavailable();
 if (why) {
@@ -135,24 +137,33 @@ try {
     `ledger: ${singleRate.toFixed(0)}/s concurrent single, ${batchRate.toFixed(0)}/s batch import; verify ${verified.events} in ${verifySeconds.toFixed(1)} s`,
   );
 
-  // Bare Hono hello world, same machine, same load generator.
+  // Bare Hono hello world and the decision API, measured in alternating rounds so that
+  // load from other work on the machine falls on both alike; the best round of each counts.
   const hello = new Hono();
   hello.get('/hello', (c) => c.json({ hello: 'world' }));
   const helloServer = serve({ fetch: hello.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => helloServer.once('listening', () => r()));
   const helloUrl = `http://127.0.0.1:${(helloServer.address() as AddressInfo).port}/hello`;
-  await load(helloUrl); // warm-up
-  const base = await load(helloUrl);
-  await new Promise<void>((r) => helloServer.close(() => r()));
-  console.log(`hello world: ${base.rps.toFixed(0)} req/s, p99 ${base.p99} ms`);
-
   const server = await startServer({ store, port: 0, jobs: false, log: () => undefined });
   const decisionUrl = `${server.url}/api/decisions?subject=user:{i}&purpose=analytics.reporting`;
+  await load(helloUrl);
   await load(decisionUrl, `Bearer ${key.secret}`, 10_000);
-  const decisions = await load(decisionUrl, `Bearer ${key.secret}`, 10_000);
+  const helloRounds: Awaited<ReturnType<typeof load>>[] = [];
+  const decisionRounds: Awaited<ReturnType<typeof load>>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    helloRounds.push(await load(helloUrl));
+    decisionRounds.push(await load(decisionUrl, `Bearer ${key.secret}`, 10_000));
+    console.log(
+      `round ${round + 1}: hello ${helloRounds.at(-1)!.rps.toFixed(0)} req/s, decisions ${decisionRounds.at(-1)!.rps.toFixed(0)} req/s`,
+    );
+  }
+  await new Promise<void>((r) => helloServer.close(() => r()));
   await server.close();
-  if (decisions.non2xx > 0 || decisions.errors > 0)
-    throw new Error(`decision load had ${decisions.non2xx} non-2xx and ${decisions.errors} errors`);
+  const best = (list: Awaited<ReturnType<typeof load>>[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const base = best(helloRounds);
+  const decisions = best(decisionRounds);
+  if (decisionRounds.some((d) => d.non2xx > 0 || d.errors > 0))
+    throw new Error('the decision load had non-2xx responses or errors');
   console.log(
     `decisions: ${decisions.rps.toFixed(0)} req/s, p99 ${decisions.p99} ms (ratio ${(decisions.rps / base.rps).toFixed(2)})`,
   );
@@ -177,9 +188,9 @@ try {
     .join(', ');
   const section = `## Consent
 
-Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${pgVersion} on the same machine, load average ${loadAverage} at the end (other work shared the CPUs); \`npm run bench -- consent --seconds ${seconds} --connections ${connections} --events ${totalEvents}\`.
+Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${pgVersion} on the same machine, load average ${loadAverage} at the end (other work shared the CPUs); \`npm run bench -- consent --seconds ${seconds} --connections ${connections} --events ${totalEvents} --rounds ${rounds}\`.
 
-Decision API: \`GET /api/decisions?subject=user:N&purpose=analytics.reporting\` over 10,000 subjects with ${verified.events.toLocaleString('en')} ledger events and 200 restrictions, API-key auth on every request, against the real server (\`startServer\`, pool of 10 connections); load from a second process (autocannon, ${connections} connections, ${seconds} s after a warm-up of the same length). Baseline: a bare Hono hello-world on @hono/node-server, same machine, same load generator, same run.
+Decision API: \`GET /api/decisions?subject=user:N&purpose=analytics.reporting\` over 10,000 subjects with ${verified.events.toLocaleString('en')} ledger events and 200 restrictions, API-key auth on every request, against the real server (\`startServer\`, pool of 10 connections); load from a second process (autocannon, ${connections} connections, ${seconds} s per round after a warm-up). Baseline: a bare Hono hello-world on @hono/node-server, same machine, same load generator, measured in ${rounds} rounds alternating with the decision API; the best round of each is shown (all rounds: hello ${helloRounds.map((r) => r.rps.toFixed(0)).join(' / ')}, decisions ${decisionRounds.map((r) => r.rps.toFixed(0)).join(' / ')} req/s).
 
 | server | req/s | p50 ms | p99 ms | ratio |
 |---|---|---|---|---|

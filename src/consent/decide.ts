@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { getProgramVersion } from '../program/current-program.ts';
-import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import type { Database } from '../store/schema.ts';
+import { WorkspaceScope } from '../store/workspace-scope.ts';
 import { type ConsentPurposes, consentPurposes, coversUse } from './consent-purposes.ts';
 import { addressHash, subjectAddress, workspaceSecret } from './workspace-secret.ts';
 
@@ -89,6 +90,16 @@ export async function decide(scope: WorkspaceScope, queries: DecisionQuery[]): P
     SELECT 'x', address_hash, list, NULL, NULL
       FROM suppressions WHERE workspace_id = ${ws} AND address_hash = ANY(${[...hashes.keys()]}::text[]) AND list IS NULL
   `.execute(scope.db);
+  return answer(scope, queries, subjects, hashes, rows);
+}
+
+async function answer(
+  scope: WorkspaceScope,
+  queries: DecisionQuery[],
+  subjects: string[],
+  hashes: Map<string, string>,
+  rows: FactRow[],
+): Promise<Decision[]> {
   let programHash: string | undefined;
   const facts = new Map<string, SubjectFacts>(
     subjects.map((s) => [s, { state: [], restrictions: [], suppressed: false }]),
@@ -109,6 +120,42 @@ export async function decide(scope: WorkspaceScope, queries: DecisionQuery[]): P
   if (!programHash) throw new AppError('not_found', 'no program has been pushed yet: run `custodian push`');
   const purposes = await purposesFor(scope, programHash);
   return queries.map((q) => decideOne(purposes, q, facts.get(q.subject)!));
+}
+
+/**
+ * The decision API's hot path for an API key: the key lookup and the facts in one query,
+ * so a request costs one round trip. Returns undefined when the key is unknown or revoked
+ * (the caller answers 401 as for any route), and `fallback` for e-mail subjects, whose
+ * suppression check needs the workspace secret first.
+ */
+export async function decideWithApiKey(
+  db: Kysely<Database>,
+  keyHash: string,
+  queries: DecisionQuery[],
+): Promise<Decision[] | undefined | 'fallback'> {
+  const subjects = [...new Set(queries.map((q) => q.subject))];
+  if (subjects.some((s) => subjectAddress(s) !== undefined)) return 'fallback';
+  // Every branch is bound to the key's workspace: the key is the scope.
+  const { rows } = await sql<FactRow | { k: 'w'; a: string }>`
+    WITH key AS (SELECT workspace_id FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL)
+    SELECT 'w' AS k, workspace_id::text AS a, NULL AS b, NULL::boolean AS g, NULL::jsonb AS j FROM key
+    UNION ALL
+    SELECT 'p', p.hash, NULL, NULL, NULL
+      FROM (SELECT hash FROM program_versions WHERE workspace_id = (SELECT workspace_id FROM key)
+            ORDER BY version DESC LIMIT 1) p
+    UNION ALL
+    SELECT 's', subject, data_use, granted, jsonb_build_array(gpc, method)
+      FROM consent_state
+     WHERE workspace_id = (SELECT workspace_id FROM key) AND subject = ANY(${subjects}::text[])
+    UNION ALL
+    SELECT 'r', subject, kind, NULL, purposes
+      FROM subject_restrictions
+     WHERE workspace_id = (SELECT workspace_id FROM key) AND subject = ANY(${subjects}::text[]) AND lifted_at IS NULL
+  `.execute(db);
+  const workspace = rows.find((r) => r.k === 'w');
+  if (!workspace) return undefined;
+  const facts = rows.filter((r): r is FactRow => r.k !== 'w');
+  return answer(new WorkspaceScope(db, workspace.a), queries, subjects, new Map(), facts);
 }
 
 const byHash = new Map<string, ConsentPurposes>();

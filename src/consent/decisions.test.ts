@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Hono } from 'hono';
-import { createApiKey } from '../governance/api-keys.ts';
-import { bootstrapWorkspace } from '../governance/workspaces.ts';
+import { createApiKey, revokeApiKey } from '../governance/api-keys.ts';
+import { bootstrapWorkspace, createWorkspace } from '../governance/workspaces.ts';
 import { createApp } from '../http/app.ts';
 import type { AppEnv } from '../http/route.ts';
 import { createServices } from '../http/services.ts';
@@ -149,5 +149,35 @@ describe('decision API', () => {
       auditor.secret,
     );
     assert.equal(res.status, 403);
+  });
+
+  test('the one-query path keeps auth and workspace isolation: revoked keys fail, other workspaces see nothing', async () => {
+    const other = await createWorkspace(store.db, 'other');
+    await pushProgram(other, { program: consentFixtureProgram(), datasets: [] }, 'test');
+    const otherKey = await createApiKey(other, { name: 'other', role: 'auditor' });
+    await call('POST', '/api/consent', { subject: 'user:42', choices: { analytics: true } });
+    const mine = await call('GET', '/api/decisions?subject=user:42&purpose=analytics.reporting');
+    const theirs = await call(
+      'GET',
+      '/api/decisions?subject=user:42&purpose=analytics.reporting',
+      undefined,
+      otherKey.secret,
+    );
+    assert.deepEqual([mine.json.allowed, theirs.json.allowed], [true, false]);
+    await revokeApiKey(other, otherKey.id);
+    const revoked = await call(
+      'GET',
+      '/api/decisions?subject=user:42&purpose=analytics.reporting',
+      undefined,
+      otherKey.secret,
+    );
+    assert.equal(revoked.status, 401);
+    const unknown = await call(
+      'GET',
+      '/api/decisions?subject=user:42&purpose=analytics.reporting',
+      undefined,
+      'cus_nope',
+    );
+    assert.equal(unknown.status, 401);
   });
 });

@@ -5,7 +5,7 @@ import { bannerBundle } from '../../consent/banner-bundle.ts';
 import { buildBannerConfig } from '../../consent/banner-config.ts';
 import { consentHistory, historyToCsv } from '../../consent/consent-history.ts';
 import { currentConsentProgram } from '../../consent/current-purposes.ts';
-import { decide } from '../../consent/decide.ts';
+import { decide, decideWithApiKey } from '../../consent/decide.ts';
 import { publicWorkspace } from '../../consent/public-workspace.ts';
 import { RateLimiter } from '../../consent/rate-limit.ts';
 import {
@@ -24,10 +24,17 @@ import { checkSuppression, importSuppressionCsv, suppressAddresses } from '../..
 import { verifyLedger } from '../../consent/verify-ledger.ts';
 import { keyedHash, readToken, signToken, workspaceSecret } from '../../consent/workspace-secret.ts';
 import { AppError } from '../../errors.ts';
+import { hashKey } from '../../governance/api-keys.ts';
 import { type AppEnv, route } from '../route.ts';
 import { clientAddress, registerConsentPages } from './consent-pages.ts';
 
 const purposeSchema = z.string().min(1).max(200);
+
+const decisionQuery = z.object({
+  subject: subjectSchema,
+  purpose: purposeSchema,
+  gpc: z.enum(['true', 'false', '1', '0']).optional(),
+});
 
 const bannerEventSchema = z.object({
   site: z.string().max(64).optional(),
@@ -157,6 +164,25 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
     async ({ scope }) => verifyLedger(scope),
   );
 
+  // Hot path: a Bearer key and the decision facts are looked up in one query. Anything
+  // else (console sessions, e-mail subjects, bad input, unknown keys) goes on to the
+  // documented route below, which answers with the usual checks and errors.
+  app.get('/api/decisions', async (c, next) => {
+    const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const query = decisionQuery.safeParse({
+      subject: c.req.query('subject'),
+      purpose: c.req.query('purpose'),
+      gpc: c.req.query('gpc'),
+    });
+    if (!key || !query.success) return next();
+    const gpc = query.data.gpc === 'true' || query.data.gpc === '1' || c.req.header('sec-gpc') === '1';
+    const decisions = await decideWithApiKey(c.get('services').store.db, hashKey(key), [
+      { subject: query.data.subject, purpose: query.data.purpose, gpc },
+    ]);
+    if (!Array.isArray(decisions)) return next();
+    return c.json(decisions[0]!, 200);
+  });
+
   route(
     app,
     {
@@ -165,11 +191,7 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
       summary: 'May this subject’s data be used for this data use? Allowed or denied, with reasons',
       tag: 'consent',
       role: 'auditor',
-      query: z.object({
-        subject: subjectSchema,
-        purpose: purposeSchema,
-        gpc: z.enum(['true', 'false', '1', '0']).optional(),
-      }),
+      query: decisionQuery,
     },
     async ({ scope, query, c }) => {
       const gpc = query.gpc === 'true' || query.gpc === '1' || c.req.header('sec-gpc') === '1';
