@@ -349,6 +349,47 @@ describe('console in Chromium', {
     assert.equal(await page.getByTestId('new-key').count(), 0);
   });
 
+  test('a console user is invited, sets a password, and signs in with email and password', async () => {
+    await go('Settings');
+    const form = page.getByRole('form', { name: 'Invite a user' });
+    await form.getByLabel('Email').fill('dpo@claromentis.example');
+    await form.locator('select').selectOption('reviewer');
+    await form.getByRole('button', { name: 'Invite' }).click();
+    await page.getByText(/Invitation emailed to dpo@claromentis.example/).waitFor();
+    const mail = await smtp.waitFor((m) => m.to.includes('dpo@claromentis.example'));
+    const token = /invitations\/accept\?token=([\w.-]+)/.exec(mailText(mail))?.[1];
+    assert.ok(token, 'the invitation carries a link');
+    const accepted = await fetch(`${server.url}/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, password: 'correct horse battery staple', name: 'Dana P.' }),
+    });
+    assert.equal(accepted.status, 201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill('dpo@claromentis.example');
+    await page.getByLabel('Password').fill('wrong password entirely');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('.form-error').waitFor();
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // Back where the person was (Settings), now as the invited reviewer.
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    assert.match(await page.locator('.topbar').innerText(), /Dana P\. · reviewer/i);
+    // A change made with the session cookie carries the CSRF token the console echoes.
+    await go('Consent');
+    await page.getByLabel('Subject id').fill(`email:${subjectEmail}`);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByRole('button', { name: 'Withdraw all consent' }).click();
+    const card = page.getByRole('region', { name: `Consent of email:${subjectEmail}` });
+    await card.getByText('#3').waitFor();
+    await shot('signed-in-user');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Custodian' }).waitFor();
+    await page.getByLabel('API key', { exact: true }).fill(ownerKey);
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+  });
+
   test('deep links load the app, and the console works with the keyboard alone', async () => {
     await page.goto(`${server.url}/console/data-map`);
     await page.getByRole('heading', { name: 'Data map', level: 1 }).waitFor();

@@ -64,6 +64,9 @@ async function send(method: string, path: string, options: CallOptions = {}): Pr
       method,
       headers,
       credentials: 'same-origin',
+      // The server's page policy is no-referrer, under which Chromium sends `Origin: null` on
+      // POSTs; the server's CSRF check needs the real origin, which this policy sends.
+      referrerPolicy: 'same-origin',
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -186,7 +186,8 @@ export default function Retention() {
           {({ runs: list }) =>
             list.length === 0 ? (
               <Empty title="No sweep has run yet">
-                Preview the plan above, then run it; scheduled sweeps also appear here with their evidence.
+                Sweeps run on each rule's schedule (or with <code>npx custodian retention run</code>); every
+                run appears here with its cutoff, counts, holds applied and the program it enforced.
               </Empty>
             ) : (
               <table>
