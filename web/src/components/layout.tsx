@@ -117,3 +117,7 @@ export function Modal({
     </dialog>
   );
 }
+
+/** Colour of a retention run's status. */
+export const runTone = (status: string): Tone =>
+  status === 'succeeded' ? 'good' : status === 'failed' ? 'bad' : status === 'running' ? 'info' : 'neutral';

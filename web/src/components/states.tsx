@@ -88,3 +88,11 @@ export function FormError({ error }: { error: ApiError | null }) {
     </div>
   );
 }
+
+/** The empty state of every view that reads the program, before the first push. */
+export const noProgram = (
+  <Empty title="No program yet">
+    Describe your systems, datasets and activities in <code>custodian.yaml</code> (start with{' '}
+    <code>npx custodian init</code>), then load it with <code>npx custodian push</code>.
+  </Empty>
+);

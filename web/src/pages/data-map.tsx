@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Badge, Card, PageHeader, type Tone } from '../components/layout.tsx';
-import { Async, Empty } from '../components/states.tsx';
+import { Async, Empty, noProgram } from '../components/states.tsx';
 import { humanize } from '../format.ts';
 import {
   type CurrentProgram,
@@ -16,13 +16,6 @@ const tabs = ['Systems', 'Datasets', 'Activities', 'Flows'] as const;
 type Tab = (typeof tabs)[number];
 
 const severityTone: Record<LintFinding['severity'], Tone> = { error: 'bad', warning: 'warn', info: 'info' };
-
-export const noProgram = (
-  <Empty title="No program yet">
-    Describe your systems, datasets and activities in <code>custodian.yaml</code> (start with{' '}
-    <code>npx custodian init</code>), then load it with <code>npx custodian push</code>.
-  </Empty>
-);
 
 export default function DataMap() {
   const program = useApi<CurrentProgram>('/api/programs/current');

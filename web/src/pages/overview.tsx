@@ -1,11 +1,11 @@
-import { Badge, Card, PageHeader } from '../components/layout.tsx';
+import { Badge, Card, PageHeader, runTone } from '../components/layout.tsx';
 import { Async, Empty } from '../components/states.tsx';
 import { formatDateTime, humanize, timeLeft } from '../format.ts';
 import type { LintReport } from '../program-types.ts';
 import { Link } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 import { ConsentChart, type ConsentStats } from './consent-chart.tsx';
-import { type RunRecord, runTone } from './retention.tsx';
+import type { RunRecord } from './retention.tsx';
 
 export interface RequestSummary {
   id: string;

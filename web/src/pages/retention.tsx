@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
-import { Badge, Card, PageHeader, type Tone } from '../components/layout.tsx';
-import { Async, Empty, FormError } from '../components/states.tsx';
+import { Badge, Card, PageHeader, runTone } from '../components/layout.tsx';
+import { Async, Empty, FormError, noProgram } from '../components/states.tsx';
 import { formatDateTime, humanize } from '../format.ts';
 import type { CurrentProgram } from '../program-types.ts';
 import { roleAtLeast, useSession } from '../session.ts';
 import { useAction, useApi, useOffers } from '../use-api.ts';
-import { noProgram } from './data-map.tsx';
 
 export interface RulePlan {
   rule: string;
@@ -55,9 +54,6 @@ interface Hold {
   created_at: string;
   created_by: string | null;
 }
-
-export const runTone = (status: string): Tone =>
-  status === 'succeeded' ? 'good' : status === 'failed' ? 'bad' : status === 'running' ? 'info' : 'neutral';
 
 export default function Retention() {
   const session = useSession();
