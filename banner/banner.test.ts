@@ -337,6 +337,7 @@ describe('consent banner in Chromium', {
       const s = JSON.parse(localStorage.getItem('custodian_consent')!);
       s.v = v;
       localStorage.setItem('custodian_consent', JSON.stringify(s));
+      // biome-ignore lint/suspicious/noDocumentCookie: the banner reads this cookie; the test rewrites it.
       document.cookie = `custodian_consent=${encodeURIComponent(JSON.stringify(s))};path=/`;
     }, saved.v - 1);
     await page.reload();

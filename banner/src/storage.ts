@@ -20,6 +20,7 @@ export function load(): Saved | undefined {
 export function save(s: Saved): void {
   const json = JSON.stringify(s);
   const secure = location.protocol === 'https:' ? ';Secure' : '';
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing in Firefox and Safari.
   document.cookie = `${NAME}=${encodeURIComponent(json)};path=/;max-age=15552000;SameSite=Lax${secure}`;
   try {
     localStorage.setItem(NAME, json);
@@ -39,7 +40,10 @@ export function clearCookies(names: string[]): void {
   for (const c of document.cookie.split('; ')) {
     const name = c.split('=')[0]!;
     if (!names.some((n) => (n.endsWith('*') ? name.startsWith(n.slice(0, -1)) : n === name))) continue;
-    for (const d of domains) document.cookie = `${name}=;path=/;max-age=0${d}`;
+    for (const d of domains) {
+      // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing in Firefox and Safari.
+      document.cookie = `${name}=;path=/;max-age=0${d}`;
+    }
   }
 }
 
