@@ -91,8 +91,10 @@ export interface RetentionRunsTable {
   holds_applied: Json<{ id: string; kind: string; reason: string; rows: number | 'all' }[]>;
   resumed_count: Generated<number>;
   checkpoint: string | null;
-  /** The batch in flight: keys after `from` up to `to`, `count` rows (reconciled after a crash). */
-  pending_keys: Json<{ from: string | null; to: string; count: number }> | null;
+  /** The batch in flight (a key range, or its keys), reconciled after a crash. */
+  pending_keys: Json<
+    { from: string | null; to: string; count: number } | { keys: string[]; count: number }
+  > | null;
   owner: string | null;
   heartbeat_at: Date | null;
 }
