@@ -162,10 +162,10 @@ async function runRule(
     }
     const journal = run.pending_keys as Journal | null;
     let checkpoint = run.checkpoint;
-    if (journal && typeof journal === 'object' && 'to' in journal) {
+    if (journal && typeof journal === 'object' && 'count' in journal) {
       const done = await reconcile(db, compiled, journal);
       affected += done;
-      if (done > 0) checkpoint = journal.to;
+      if (done > 0 && 'to' in journal) checkpoint = journal.to;
     }
     if (rule.action === 'archive_anonymised') await ensureArchive(db, compiled);
     let holdsCheckedAt = Date.now();
@@ -193,7 +193,10 @@ async function runRule(
         if (!batch) return undefined;
         // Journal before the commit, with the progress so far: one store write per batch. If the
         // process dies after the commit, the next run finds this batch's rows gone and counts them.
-        const pending: Journal = { from, to: batch.last, count: batch.rows };
+        const pending: Journal =
+          'keys' in batch
+            ? { keys: batch.keys, count: batch.rows }
+            : { from, to: batch.last, count: batch.rows };
         await scope
           .updateTable('retention_runs')
           .set({
@@ -212,7 +215,7 @@ async function runRule(
       affected += done.rows;
       for (const [k, n] of Object.entries(done.cascaded)) cascaded[k] = (cascaded[k] ?? 0) + n;
       batches += 1;
-      checkpoint = done.last;
+      if ('last' in done) checkpoint = done.last;
       await options.onProgress?.({ rule: rule.key, affected, batches });
     }
     return finish('succeeded');
@@ -376,8 +379,11 @@ async function applyAction(
   return { rows, cascaded };
 }
 
-/** The batch in flight, journalled before its commit. */
-type Journal = { from: string | null; to: string; count: number };
+/**
+ * The batch in flight, journalled before its commit: a key range for batches taken in key
+ * order, or the keys themselves for unordered PostgreSQL delete batches.
+ */
+type Journal = { from: string | null; to: string; count: number } | { keys: string[]; count: number };
 
 /**
  * Counts the journalled batch of a killed run. The batch was the first `count` eligible rows
@@ -386,6 +392,13 @@ type Journal = { from: string | null; to: string; count: number };
  */
 async function reconcile(db: TargetSession, compiled: CompiledRule, journal: Journal): Promise<number> {
   const pk = raw(`t.${compiled.primaryKey}`);
+  if ('keys' in journal) {
+    const { dialect } = compiled.model;
+    const [row] = await db.query<{ n: unknown }>(
+      sql`SELECT COUNT(*) AS n FROM ${raw(compiled.model.target.table)} t WHERE ${dialect.inList(`t.${compiled.primaryKey}`, journal.keys)} AND ${compiled.eligible}`,
+    );
+    return Math.max(0, journal.count - Number(row?.n ?? 0));
+  }
   const range = journal.from === null ? sql`(1 = 1)` : sql`${pk} > ${{ value: journal.from }}`;
   const [row] = await db.query<{ n: unknown }>(
     sql`SELECT COUNT(*) AS n FROM ${raw(compiled.model.target.table)} t WHERE ${range} AND ${pk} <= ${{ value: journal.to }} AND ${compiled.eligible}`,
@@ -403,16 +416,21 @@ async function takeBatch(
   checkpoint: string | null,
   workspaceId: string,
   env: NodeJS.ProcessEnv | undefined,
-): Promise<{ rows: number; last: string; cascaded: Record<string, number> } | undefined> {
+): Promise<
+  | { rows: number; last: string; cascaded: Record<string, number> }
+  | { rows: number; keys: string[]; cascaded: Record<string, number> }
+  | undefined
+> {
   const { model, rule, primaryKey } = compiled;
   if (model.dialect.name === 'postgres' && rule.action === 'delete' && compiled.cascade.length === 0) {
+    // Deleted rows cannot match again, so no key order is needed: the planner may take the
+    // cheapest path to any eligible rows (the clock's index, or the start of the heap).
     const pk = raw(`t.${primaryKey}`);
-    const after = checkpoint === null ? sql`(1 = 1)` : sql`${pk} > ${{ value: checkpoint }}`;
-    const [row] = await tx.query<{ n: unknown; last: unknown }>(
-      sql`WITH batch AS (SELECT ${pk} AS k FROM ${raw(model.target.table)} t WHERE ${after} AND ${compiled.eligible} ORDER BY ${pk} LIMIT ${{ value: rule.batch_size }} FOR UPDATE), gone AS (DELETE FROM ${raw(model.target.table)} WHERE ${raw(primaryKey)} IN (SELECT k FROM batch) RETURNING ${raw(primaryKey)} AS k) SELECT COUNT(*) AS n, MAX(k) AS last FROM gone`,
+    const [row] = await tx.query<{ keys: unknown[] | null }>(
+      sql`WITH batch AS (SELECT ${pk} AS k FROM ${raw(model.target.table)} t WHERE ${compiled.eligible} LIMIT ${{ value: rule.batch_size }} FOR UPDATE), gone AS (DELETE FROM ${raw(model.target.table)} WHERE ${raw(primaryKey)} IN (SELECT k FROM batch) RETURNING ${raw(primaryKey)} AS k) SELECT array_agg(k) AS keys FROM gone`,
     );
-    const rows = Number(row?.n ?? 0);
-    return rows === 0 ? undefined : { rows, last: String(row?.last), cascaded: {} };
+    const keys = (row?.keys ?? []).map(String);
+    return keys.length === 0 ? undefined : { rows: keys.length, keys, cascaded: {} };
   }
   const keys = await nextBatch(tx, compiled, checkpoint);
   if (keys.length === 0) return undefined;
