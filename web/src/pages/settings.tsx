@@ -285,7 +285,15 @@ function ApiKeys({ canCreate }: { canCreate: boolean }) {
                     {k.revoked_at ? (
                       <Badge>revoked</Badge>
                     ) : canCreate ? (
-                      <button type="button" className="danger" onClick={() => void revoke.run(k.id)}>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => {
+                          // Revoking the key this console signed in with ends this session too.
+                          if (confirm(`Revoke the key “${k.name}”? Anything using it stops working at once.`))
+                            void revoke.run(k.id);
+                        }}
+                      >
                         Revoke<span className="sr-only"> {k.name}</span>
                       </button>
                     ) : null}
