@@ -2,7 +2,8 @@
  * Custodian consent banner. One script tag:
  *   <script src="https://custodian.example/banner.js" data-site="…" data-lang="en" defer></script>
  * Scripts held as `<script type="text/plain" data-category="analytics">` run only after
- * consent to that category; `data-service` narrows them to one service.
+ * consent to that category; `data-service` narrows them to one service. Any element with
+ * `data-custodian-open` opens the choices; `data-custodian-withdraw` withdraws in one click.
  */
 import { clearCookies, deviceId, load, pending, save, setPending } from './storage.ts';
 import { css } from './styles.ts';
@@ -282,9 +283,14 @@ async function start(): Promise<void> {
     allowed,
   };
   document.addEventListener('click', (e) => {
-    if ((e.target as Element).closest?.('[data-custodian-open]')) {
+    const t = e.target as Element;
+    if (t.closest?.('[data-custodian-open]')) {
       e.preventDefault();
       open(true);
+    } else if (t.closest?.('[data-custodian-withdraw]')) {
+      // Withdrawal in one click, as easy as giving consent.
+      e.preventDefault();
+      choose(all(false), [], gpcOn());
     }
   });
   // Single-page apps add held scripts later: run them only if their category is allowed.
