@@ -140,9 +140,9 @@ export default function Notice() {
                           {v.version === list.at(-1)?.version ? (
                             <Badge>first version</Badge>
                           ) : v.material ? (
-                            <Badge tone="warn">material · {v.changes.length} changes</Badge>
+                            <Badge tone="warn">material · {plural(v.changes.length, 'change')}</Badge>
                           ) : (
-                            <Badge tone="neutral">{v.changes.length} minor changes</Badge>
+                            <Badge tone="neutral">{plural(v.changes.length, 'minor change')}</Badge>
                           )}
                         </td>
                         <td className="small">
@@ -338,4 +338,8 @@ function Notifications() {
       )}
     </Card>
   );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
