@@ -276,7 +276,10 @@ async function start(): Promise<void> {
   }
   const q = new URLSearchParams({ lang: data.lang ?? document.documentElement.lang ?? 'en' });
   if (data.site) q.set('site', data.site);
-  cfg = (await (await fetch(`${server}/consent/config?${q}`, { credentials: 'omit' })).json()) as Config;
+  const res = await fetch(`${server}/consent/config?${q}`, { credentials: 'omit' }).catch(() => undefined);
+  // Without a configuration nothing held runs: the safe default is no consent.
+  if (!res?.ok) return;
+  cfg = (await res.json()) as Config;
   window.Custodian = {
     open: () => open(true),
     withdraw: () => choose(all(false), [], gpcOn()),

@@ -5,11 +5,19 @@ const secrets = new Map<string, Promise<Buffer>>();
 
 /**
  * The workspace's consent secret: keys the HMACs of IP and e-mail addresses and signs
- * receipts and links. Created once and kept for good, since suppression hashes made under
+ * receipts and links. Derived from CUSTODIAN_CONSENT_SECRET when set, else generated once
+ * and kept in the store. Either way it must never change: suppression hashes made under
  * one key cannot be compared under another.
  */
 export function workspaceSecret(scope: WorkspaceScope): Promise<Buffer> {
   let secret = secrets.get(scope.workspaceId);
+  // A secret kept outside the database (CUSTODIAN_CONSENT_SECRET) means a stolen database
+  // alone cannot be used to test guessed addresses against the suppression hashes.
+  const server = process.env.CUSTODIAN_CONSENT_SECRET;
+  if (!secret && server) {
+    secret = Promise.resolve(createHmac('sha256', server).update(`workspace\0${scope.workspaceId}`).digest());
+    secrets.set(scope.workspaceId, secret);
+  }
   if (!secret) {
     secret = (async () => {
       await scope
