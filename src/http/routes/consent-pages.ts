@@ -80,11 +80,13 @@ async function choicesForm(
 
 async function historyTable(scope: WorkspaceScope, subject: string): Promise<string> {
   const proof = await consentHistory(scope, subject);
+  const { purposes } = await currentConsentProgram(scope);
+  const names = (keys: string[]) => keys.map((k) => purposes.notices.get(k)?.name ?? k).join(', ') || '—';
   if (proof.events.length === 0) return '<p>No choices recorded yet.</p>';
   const rows = proof.events
     .map(
       (e) =>
-        `<tr><td>${esc(e.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(e.method.replace('_', ' '))}${e.gpc ? ' (GPC)' : ''}</td><td>${esc(e.granted.join(', ') || '—')}</td><td>${esc(e.denied.join(', ') || '—')}</td></tr>`,
+        `<tr><td>${esc(e.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(e.method.replace('_', ' '))}${e.gpc ? ' (GPC)' : ''}</td><td>${esc(names(e.granted))}</td><td>${esc(names(e.denied))}</td></tr>`,
     )
     .join('');
   return `<table><thead><tr><th>When</th><th>How</th><th>Allowed</th><th>Refused</th></tr></thead><tbody>${rows}</tbody></table>`;
