@@ -6,14 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPostgresDatabase, postgresUnavailable, type TestDatabase } from '../testing/databases.ts';
-import {
-  daysBefore,
-  ddl,
-  seedRules,
-  type WorldClient,
-  worldClient,
-  writeWorldProgram,
-} from './testing/seed-world.ts';
+import { ddl, seedRules, type WorldClient, worldClient, writeWorldProgram } from './testing/seed-world.ts';
 
 const skip = await postgresUnavailable();
 const cli = path.resolve(import.meta.dirname, '../cli/main.ts');
