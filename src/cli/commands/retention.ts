@@ -92,10 +92,11 @@ export async function run(ctx: CliContext): Promise<number> {
         env: ctx.env,
         trigger: 'cli',
         onProgress: tty
-          ? (p) =>
+          ? (p) => {
               ctx.stderr.write(
                 `\r\x1b[K${p.rule}: ${p.affected.toLocaleString('en')} rows, ${p.batches} batches`,
-              )
+              );
+            }
           : undefined,
       });
       if (tty) ctx.stderr.write('\r\x1b[K');
