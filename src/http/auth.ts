@@ -54,7 +54,9 @@ export function assertSameOrigin(c: Context, services: Services): void {
     const allowed = new Set([new URL(services.publicUrl).origin, new URL(c.req.url).origin]);
     if (!allowed.has(origin))
       throw new AppError('forbidden', `request from origin ${origin} refused (CSRF protection)`);
-  } else if (origin === 'null') {
+  } else if (origin === 'null' && site !== 'same-origin') {
+    // Browsers send `Origin: null` on same-site form posts from pages with a strict referrer
+    // policy; Sec-Fetch-Site (set by the browser, not by scripts) tells those apart.
     throw new AppError('forbidden', 'request from an opaque origin refused (CSRF protection)');
   }
 }

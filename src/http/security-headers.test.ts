@@ -29,7 +29,7 @@ test('security headers on every response; a route may replace the CSP; HSTS only
     assert.equal(plain.headers.get('content-security-policy'), defaultCsp);
     assert.match(defaultCsp, /frame-ancestors 'none'/);
     assert.equal(plain.headers.get('x-content-type-options'), 'nosniff');
-    assert.equal(plain.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(plain.headers.get('referrer-policy'), 'same-origin');
     assert.equal(plain.headers.get('x-request-id'), 'req-123');
     assert.equal(plain.headers.has('strict-transport-security'), publicUrl.startsWith('https'));
     const banner = await app.request('/banner-test');

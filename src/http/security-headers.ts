@@ -41,7 +41,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     };
     set('Content-Security-Policy', defaultCsp);
     set('X-Content-Type-Options', 'nosniff');
-    set('Referrer-Policy', 'no-referrer');
+    // same-origin: our own form posts keep a real Origin header; other sites learn nothing.
+    set('Referrer-Policy', 'same-origin');
     set('X-Frame-Options', 'DENY');
     set('Cross-Origin-Opener-Policy', 'same-origin');
     set('X-Request-Id', requestId);

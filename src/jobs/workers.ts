@@ -4,3 +4,4 @@
  */
 import '../requests/request-jobs.ts';
 import '../governance/governance-jobs.ts';
+import '../retention/retention-jobs.ts';
