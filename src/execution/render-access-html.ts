@@ -1,4 +1,5 @@
 import type { Row } from '../connectors/connector.ts';
+import { escapeHtml } from '../escape-html.ts';
 import type { Dataset } from '../program/dataset.ts';
 import type { ProgramDoc } from '../program/schema.ts';
 import { labelOf, type Taxonomy } from '../program/taxonomy.ts';
@@ -34,11 +35,7 @@ const basisWords: Record<string, string> = {
   legitimate_interests: 'our legitimate interests',
 };
 
-const esc = (s: unknown) =>
-  String(s ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+const esc = escapeHtml;
 
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';

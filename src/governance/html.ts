@@ -1,12 +1,6 @@
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../escape-html.ts';
+
+export { escapeHtml };
 
 /** A small server-rendered page (no scripts) for the public governance pages. */
 export function htmlPage(title: string, body: string): string {

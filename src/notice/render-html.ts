@@ -1,17 +1,11 @@
+import { escapeHtml } from '../escape-html.ts';
 import type { Block, Inline, NoticeDocument } from './notice-document.ts';
 import { isBrandColor, noticeStylesheet } from './notice-stylesheet.ts';
 
 /** Where the page gets its styles: a link (strict-CSP friendly, the server's choice) or inline (a standalone file). */
 export type StylesheetMode = { href: string } | 'inline';
 
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 function safeHref(href: string): string {
   // Only web, mail and site-relative links: a program value must not smuggle in javascript: URLs.

@@ -1,14 +1,11 @@
+import { escapeHtml } from '../escape-html.ts';
 import type { ProgramDoc, RequestType } from '../program/schema.ts';
 import type { JurisdictionCode } from './compute-deadlines.ts';
 import { jurisdictionLabels, requestTypeLabels, typesOffered } from './request-types.ts';
 
 /** Escapes text for HTML content and attribute values. */
-export function esc(value: unknown): string {
-  return String(value ?? '').replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
-}
+/** Escapes for HTML (the privacy center's short name for the shared escaper). */
+export const esc = escapeHtml;
 
 export interface FieldError {
   field: string;

@@ -11,6 +11,7 @@ import { recordConsent } from '../../consent/record-consent.ts';
 import { confirmSubscription, unsubscribe } from '../../consent/subscriptions.ts';
 import { checkSuppression, liftSuppressionBySubject, suppressAddresses } from '../../consent/suppression.ts';
 import { isEmailAddress } from '../../consent/workspace-secret.ts';
+import { escapeHtml } from '../../escape-html.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import type { AppEnv } from '../route.ts';
 
@@ -26,9 +27,7 @@ export function clientAddress(c: Context): string | undefined {
 const DEVICE = 'custodian_device';
 const SESSION = 'custodian_pref';
 
-function esc(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
+const esc = escapeHtml;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
