@@ -5,6 +5,7 @@ import { openApiDocument } from './openapi.ts';
 import { renderError } from './render-error.ts';
 import type { AppEnv } from './route.ts';
 import { registerConsentRoutes } from './routes/consent.ts';
+import { registerConsentStatsRoutes } from './routes/consent-stats.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
@@ -27,6 +28,7 @@ const registrations: ((app: Hono<AppEnv>) => void)[] = [
   registerGovernanceRoutes,
   registerConsoleRoutes,
   registerConsentRoutes,
+  registerConsentStatsRoutes,
   registerRequestRoutes,
   registerPrivacyCenterRoutes,
   registerNoticeRoutes,
