@@ -12,6 +12,8 @@ export const RETENTION_SYNC_QUEUE = 'retention-sync';
 export interface RetentionJob {
   workspaceId: string;
   rule: string;
+  /** 'api' when someone started the sweep from the console or the API; scheduled otherwise. */
+  trigger?: 'api' | undefined;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function sweepOne(services: Services, job: RetentionJob): Promise<v
     scope,
     rules: [job.rule],
     clock: services.clock,
-    trigger: 'schedule',
+    trigger: job.trigger ?? 'schedule',
   });
   if (result?.status === 'failed') throw new Error(`retention rule ${job.rule} failed: ${result.reason}`);
 }

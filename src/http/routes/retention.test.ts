@@ -105,4 +105,26 @@ test('retention API: plan, holds CRUD, runs as JSON and CSV, roles enforced', { 
   assert.equal((await call(`/api/retention/holds/${holdId}`, owner, 'DELETE')).status, 409);
   const holds = (await call('/api/retention/holds?active=true', auditor)).json().holds;
   assert.equal(holds.length, 0);
+
+  // A sweep started from the API (no job queue here: it runs in the request).
+  assert.equal((await call('/api/retention/runs', auditor, 'POST', {})).status, 403);
+  const unknown = await call('/api/retention/runs', owner, 'POST', { rule: 'no-such-rule' });
+  assert.equal(unknown.status, 404);
+  assert.match(unknown.text, /iris-recordings/);
+  const started = await call('/api/retention/runs', owner, 'POST', { rule: 'iris-recordings' });
+  assert.equal(started.status, 201, started.text);
+  const ran = started.json();
+  assert.equal(ran.mode, 'ran');
+  assert.equal(ran.runs[0].status, 'succeeded');
+  assert.equal(ran.runs[0].affected, 1);
+  assert.deepEqual(await db.ids('recordings'), []);
+  const history = (await call('/api/retention/runs', auditor)).json().runs;
+  assert.equal(history[0].id, ran.runs[0].runId);
+  assert.equal(history[0].trigger, 'api');
+
+  const schedule = (await call('/api/retention/schedule', auditor)).json();
+  assert.equal(schedule.queue, 'off');
+  const iris = schedule.schedule.find((s: { rule: string }) => s.rule === 'iris-recordings');
+  assert.equal(iris.cron, '0 3 * * *');
+  assert.equal(iris.next, '2027-01-01T03:00:00.000Z');
 });

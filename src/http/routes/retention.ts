@@ -1,12 +1,17 @@
 import type { Hono } from 'hono';
+import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
 import { getCurrentProgram } from '../../program/current-program.ts';
 import { describeHold, legalHoldInputSchema } from '../../retention/legal-hold.ts';
 import { listLegalHolds } from '../../retention/list-legal-holds.ts';
 import { listRetentionRuns, retentionRunsCsv } from '../../retention/list-retention-runs.ts';
+import { nextCronRun } from '../../retention/next-cron-run.ts';
 import { placeLegalHold } from '../../retention/place-legal-hold.ts';
 import { planRetention } from '../../retention/plan-retention.ts';
 import { releaseLegalHold } from '../../retention/release-legal-hold.ts';
+import { runRetention } from '../../retention/run-retention.ts';
+import { RETENTION_QUEUE, type RetentionJob } from '../../retention/schedule-retention.ts';
 import { type AppEnv, route } from '../route.ts';
 
 const ruleList = z.union([z.string(), z.array(z.string())]).optional();
@@ -38,6 +43,87 @@ export function registerRetentionRoutes(app: Hono<AppEnv>): void {
         });
       }
       return { runs };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/retention/runs',
+      summary:
+        'Start a retention sweep now (one rule or all): queued on the job queue when it runs, else run in this request',
+      tag: 'retention',
+      role: 'admin',
+      body: z.object({ rule: z.string().min(1).max(200).optional() }),
+    },
+    async ({ scope, body, services, audit, c }) => {
+      const { program } = await getCurrentProgram(scope);
+      const keys = program.doc.retention_rules.map((r) => r.key);
+      if (body.rule !== undefined && !keys.includes(body.rule))
+        throw new AppError('not_found', `no retention rule "${body.rule}" in the current program`, {
+          details: [{ path: 'body.rule', message: `one of: ${keys.join(', ') || '(none)'}` }],
+        });
+      const rules = body.rule === undefined ? keys : [body.rule];
+      const boss = services.extras.get('jobs') as PgBoss | undefined;
+      if (boss) {
+        const queued = [];
+        for (const rule of rules) {
+          const job: RetentionJob = { workspaceId: scope.workspaceId, rule, trigger: 'api' };
+          queued.push({ rule, jobId: await boss.send(RETENTION_QUEUE, job) });
+        }
+        await audit({
+          action: 'retention.run.queue',
+          objectType: 'retention_rule',
+          details: { rules, jobs: queued.map((q) => q.jobId) },
+        });
+        return c.json({ mode: 'queued', runs: queued }, 202);
+      }
+      const results = await runRetention({ program, scope, rules, clock: services.clock, trigger: 'api' });
+      await audit({
+        action: 'retention.run.start',
+        objectType: 'retention_rule',
+        details: { rules, runs: results.map((r) => r.runId ?? null) },
+      });
+      return c.json({ mode: 'ran', runs: results }, 201);
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/retention/schedule',
+      summary: 'Each retention rule’s cron schedule (UTC) and its next run',
+      tag: 'retention',
+      role: 'auditor',
+    },
+    async ({ scope, services }) => {
+      const { program } = await getCurrentProgram(scope);
+      const boss = services.extras.get('jobs') as PgBoss | undefined;
+      const scheduled = boss
+        ? new Set((await boss.getSchedules(RETENTION_QUEUE)).map((s) => s.key))
+        : undefined;
+      const now = services.clock();
+      const schedule = program.doc.retention_rules.map((r) => {
+        let next: string | null = null;
+        let error: string | undefined;
+        try {
+          next = nextCronRun(r.schedule, now)?.toISOString() ?? null;
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+        }
+        const key = `${scope.workspaceId}/${r.key.replace(/[^\w./-]/g, '_')}`;
+        return {
+          rule: r.key,
+          cron: r.schedule,
+          next,
+          // Without a job queue on this server, nothing fires the schedule.
+          scheduled: scheduled ? scheduled.has(key) : false,
+          ...(error ? { error } : {}),
+        };
+      });
+      return { queue: boss ? 'running' : 'off', schedule };
     },
   );
 
