@@ -134,12 +134,36 @@ describe('request lifecycle over the API and the privacy center (PGlite, real SM
     const fresh = await codeFor('erin@example.com');
     const ok = await h.app.request(verifyUrl, { method: 'POST', body: new URLSearchParams({ code: fresh }) });
     assert.equal(ok.status, 200);
+    const viewsOf = async () =>
+      (
+        await h.scope
+          .selectFrom('audit_log')
+          .select('id')
+          .where('object_id', '=', id)
+          .where('action', '=', 'request.identities_viewed')
+          .execute()
+      ).length;
+    // Identities are left out, and no read is audited, unless asked for.
     const row = (await (
       await h.request('GET', `/api/requests/${id}`, undefined, h.keys.reviewer)
     ).json()) as Json;
     assert.equal(row.state, 'verified', 'erasure waits for a reviewer');
     assert.equal(row.needs_approval, true);
-    assert.deepEqual(row.identities, { email: ['erin@example.com'] });
+    assert.equal(row.identities, undefined);
+    assert.deepEqual(row.identity_types, ['email']);
+    assert.equal(await viewsOf(), 0);
+    const revealed = (await (
+      await h.request('GET', `/api/requests/${id}?identities=1`, undefined, h.keys.reviewer)
+    ).json()) as Json;
+    assert.deepEqual(revealed.identities, { email: ['erin@example.com'] });
+    assert.equal(await viewsOf(), 1);
+    const auditorReveal = await h.request(
+      'GET',
+      `/api/requests/${id}?identities=1`,
+      undefined,
+      h.keys.auditor,
+    );
+    assert.equal(auditorReveal.status, 403);
 
     const badDeny = await h.request(
       'POST',

@@ -139,15 +139,19 @@ export function registerRequestRoutes(app: Hono<AppEnv>): void {
     {
       method: 'get',
       path: '/api/requests/:id',
-      summary: 'One request; identities are shown to reviewers and the read is audited',
+      summary:
+        'One request; with ?identities=1 a reviewer also gets the identities, and that read is audited',
       tag: 'requests',
       role: 'auditor',
       params: idParams,
+      query: z.object({ identities: z.enum(['0', '1', 'true', 'false']).optional() }),
     },
-    async ({ scope, services, params, auth, audit }) => {
+    async ({ scope, services, params, query, auth, audit }) => {
       const row = await getRequest(scope, params.id);
-      const showIdentities = roleAtLeast(auth.role, 'reviewer');
-      if (showIdentities) {
+      const wanted = query.identities === '1' || query.identities === 'true';
+      if (wanted && !roleAtLeast(auth.role, 'reviewer'))
+        throw new AppError('forbidden', 'identities are shown to reviewers and above only');
+      if (wanted) {
         await audit({
           action: 'request.identities_viewed',
           objectType: 'dsr_request',
@@ -156,7 +160,12 @@ export function registerRequestRoutes(app: Hono<AppEnv>): void {
         });
       }
       const collections = await journalEntries(scope, row.id);
-      return { ...requestView(row, { identities: showIdentities, now: services.clock() }), collections };
+      return {
+        ...requestView(row, { identities: wanted, now: services.clock() }),
+        // Which kinds of identity the request carries (not their values), to offer a reveal.
+        identity_types: Object.keys(row.identities),
+        collections,
+      };
     },
   );
 
