@@ -232,7 +232,7 @@ function SubjectHistory({ subject }: { subject: string }) {
 function SuppressionSearch() {
   const [address, setAddress] = useState('');
   const [searched, setSearched] = useState<string | null>(null);
-  const loaded = useApi<{ suppressions: Suppression[] }>(
+  const loaded = useApi<{ suppressed: boolean; since: string | null; suppressions: Suppression[] }>(
     searched === null ? null : `/api/suppressions${query({ address: searched })}`,
   );
   return (
@@ -263,14 +263,19 @@ function SuppressionSearch() {
       </p>
       {searched !== null && (
         <Async loaded={loaded} feature="Suppression search">
-          {({ suppressions }) =>
+          {({ suppressions, since }) =>
             suppressions.length === 0 ? (
               <p>
                 <Badge tone="neutral">Not suppressed</Badge> {searched} may be mailed on lists it subscribed
                 to.
               </p>
             ) : (
-              <ul className="plain">
+              <ul className="plain" aria-label="Suppression entries">
+                {since && (
+                  <li>
+                    <strong>{searched}</strong> is suppressed since {formatDateTime(since)}
+                  </li>
+                )}
                 {suppressions.map((s) => (
                   <li key={s.id}>
                     <Badge tone="bad">Suppressed</Badge> {s.list ? `list ${s.list}` : 'all lists'} ·{' '}

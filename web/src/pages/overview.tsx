@@ -5,7 +5,7 @@ import type { LintReport } from '../program-types.ts';
 import { Link } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 import { ConsentChart, type ConsentStats } from './consent-chart.tsx';
-import type { RunRecord } from './retention.tsx';
+import type { RuleSchedule, RunRecord } from './retention.tsx';
 
 export interface RequestSummary {
   id: string;
@@ -123,8 +123,26 @@ function ConsentRates() {
 
 function Retention() {
   const runs = useApi<{ runs: RunRecord[] }>('/api/retention/runs?limit=5');
+  const schedule = useApi<{ queue: 'running' | 'off'; schedule: RuleSchedule[] }>('/api/retention/schedule');
+  const upcoming = (schedule.data?.schedule ?? [])
+    .filter((s): s is RuleSchedule & { next: string } => s.next !== null)
+    .sort((a, b) => a.next.localeCompare(b.next))[0];
   return (
     <Card title="Retention" actions={<Link to="/retention">Retention</Link>}>
+      {schedule.status === 'ok' && (
+        <p data-testid="next-retention-run">
+          {upcoming ? (
+            <>
+              Next run: <code>{upcoming.rule}</code> at {formatDateTime(upcoming.next)}
+              {schedule.data.queue === 'off' && (
+                <span className="small muted"> (no job queue on this server: schedules do not fire)</span>
+              )}
+            </>
+          ) : (
+            <span className="muted">No retention rule is scheduled.</span>
+          )}
+        </p>
+      )}
       <Async loaded={runs} feature="Retention runs">
         {({ runs: list }) =>
           list.length === 0 ? (

@@ -35,6 +35,8 @@ export interface RequestView {
   completed_at: string | null;
   identities?: Record<string, string[]>;
   contact_email?: string;
+  /** Kinds of identity the request carries; the values come only with ?identities=1. */
+  identity_types?: string[];
   collections?: {
     collection: string;
     status: string;
@@ -249,7 +251,8 @@ type Dialog = 'verify' | 'approve' | 'deny' | 'extend' | 'cancel' | null;
 function RequestPage({ id }: { id: string }) {
   const session = useSession();
   const canAct = roleAtLeast(session.role, 'reviewer');
-  const [revealed, setRevealed] = useState(false);
+  // Fetched once on Reveal (that read is audited); reloads after actions do not ask again.
+  const [revealed, setRevealed] = useState<Pick<RequestView, 'identities' | 'contact_email'> | null>(null);
   const loaded = useApi<RequestView>(`/api/requests/${encodeURIComponent(id)}`);
   const events = useApi<{ events: RequestEvent[] }>(`/api/requests/${encodeURIComponent(id)}/events`);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -262,6 +265,13 @@ function RequestPage({ id }: { id: string }) {
     await api('POST', `/api/requests/${encodeURIComponent(id)}/${path}`, { body });
     setDialog(null);
     reload();
+  });
+  const reveal = useAction(async () => {
+    const r = await api<RequestView>('GET', `/api/requests/${encodeURIComponent(id)}?identities=1`);
+    setRevealed({
+      identities: r.identities ?? {},
+      ...(r.contact_email ? { contact_email: r.contact_email } : {}),
+    });
   });
   const dry = useAction(async () => {
     setDryRun(
@@ -379,22 +389,30 @@ function RequestPage({ id }: { id: string }) {
                     )}
                     <dt>Identities</dt>
                     <dd>
-                      {!r.identities ? (
+                      {!canAct ? (
                         <span className="muted">shown to reviewers only</span>
                       ) : revealed ? (
                         <>
-                          {Object.entries(r.identities).map(([k, v]) => (
+                          {Object.entries(revealed.identities ?? {}).map(([k, v]) => (
                             <div key={k}>
                               {k}: {v.join(', ')}
                             </div>
                           ))}
-                          {r.contact_email && <div>contact: {r.contact_email}</div>}
+                          {revealed.contact_email && <div>contact: {revealed.contact_email}</div>}
                         </>
                       ) : (
-                        <button type="button" className="link" onClick={() => setRevealed(true)}>
-                          Reveal identities ({Object.keys(r.identities).join(', ')}) — recorded in the audit
-                          log
-                        </button>
+                        <>
+                          <button
+                            type="button"
+                            className="link"
+                            disabled={reveal.busy}
+                            onClick={() => void reveal.run()}
+                          >
+                            Reveal identities ({(r.identity_types ?? []).join(', ') || 'none'}) — recorded in
+                            the audit log
+                          </button>
+                          <FormError error={reveal.error} />
+                        </>
                       )}
                     </dd>
                   </dl>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
-import { Badge, Card, PageHeader, runTone } from '../components/layout.tsx';
+import { Badge, Card, Modal, PageHeader, runTone } from '../components/layout.tsx';
 import { Async, Empty, FormError, noProgram } from '../components/states.tsx';
 import { formatDateTime, humanize } from '../format.ts';
 import type { CurrentProgram } from '../program-types.ts';
@@ -42,6 +42,44 @@ export interface RunRecord {
   holdsApplied: { id: string; kind: string; reason: string; rows: number | 'all' }[];
 }
 
+/** One rule's outcome of a sweep started from the console. */
+export interface StartedRun {
+  rule: string;
+  status?: 'succeeded' | 'failed' | 'skipped';
+  reason?: string;
+  runId?: string;
+  jobId?: string | null;
+  affected?: number;
+}
+
+export interface RuleSchedule {
+  rule: string;
+  cron: string;
+  next: string | null;
+  scheduled: boolean;
+  error?: string;
+}
+
+function NextRun({
+  schedule,
+  rule,
+}: {
+  schedule: { status: string; data?: { queue: 'running' | 'off'; schedule: RuleSchedule[] } | undefined };
+  rule: string;
+}) {
+  const entry = schedule.data?.schedule.find((s) => s.rule === rule);
+  if (!entry) return <span className="muted">—</span>;
+  return (
+    <>
+      {entry.next ? formatDateTime(entry.next) : <span className="bad-text">{entry.error ?? 'never'}</span>}
+      <div className="muted">
+        <code>{entry.cron}</code>
+        {schedule.data?.queue === 'off' && ' · no job queue on this server'}
+      </div>
+    </>
+  );
+}
+
 interface Hold {
   id: string;
   kind: 'identity' | 'account' | 'collection';
@@ -65,8 +103,15 @@ export default function Retention() {
     setPlan(result.plans);
   });
   const canRunHere = useOffers('post', '/api/retention/runs');
+  const schedule = useApi<{ queue: 'running' | 'off'; schedule: RuleSchedule[] }>('/api/retention/schedule');
+  const [confirming, setConfirming] = useState(false);
+  const [started, setStarted] = useState<{ mode: 'queued' | 'ran'; runs: StartedRun[] } | null>(null);
   const run = useAction(async () => {
-    await api('POST', '/api/retention/runs', { body: {} });
+    const result = await api<{ mode: 'queued' | 'ran'; runs: StartedRun[] }>('POST', '/api/retention/runs', {
+      body: {},
+    });
+    setConfirming(false);
+    setStarted(result);
     setPlan(null);
     runs.reload();
   });
@@ -98,15 +143,58 @@ export default function Retention() {
                       className="primary"
                       disabled={!plan || run.busy}
                       title={plan ? undefined : 'Preview the plan first'}
-                      onClick={() => void run.run()}
+                      onClick={() => setConfirming(true)}
                     >
-                      {run.busy ? 'Running…' : 'Run now'}
+                      Run now…
                     </button>
                   )}
                 </div>
               }
             >
-              <FormError error={preview.error ?? run.error} />
+              <FormError error={preview.error} />
+              <Modal
+                open={confirming}
+                title="Run the retention sweep now?"
+                onClose={() => setConfirming(false)}
+              >
+                <p>
+                  Every rule acts on its systems now, as previewed:{' '}
+                  {(plan ?? []).filter((x) => x.status === 'ready').reduce((n, x) => n + x.rows, 0)} rows are
+                  due. Legal holds are respected. This cannot be undone.
+                </p>
+                <FormError error={run.error} />
+                <div className="actions">
+                  <button type="button" onClick={() => setConfirming(false)}>
+                    Cancel
+                  </button>
+                  <button type="button" className="danger" disabled={run.busy} onClick={() => void run.run()}>
+                    {run.busy ? 'Running…' : 'Run sweep'}
+                  </button>
+                </div>
+              </Modal>
+              {started && (
+                <div className="state" role="status" aria-label="Sweep result">
+                  <strong>
+                    {started.mode === 'queued' ? 'Sweep queued' : 'Sweep finished'} ({started.runs.length}{' '}
+                    {started.runs.length === 1 ? 'rule' : 'rules'})
+                  </strong>
+                  <ul className="plain small">
+                    {started.runs.map((r) => (
+                      <li key={r.rule}>
+                        <code>{r.rule}</code>{' '}
+                        {r.status ? (
+                          <>
+                            <Badge tone={runTone(r.status)}>{r.status}</Badge> {r.affected ?? 0} rows
+                            {r.reason ? ` — ${r.reason}` : ''}
+                          </>
+                        ) : (
+                          <>queued as job {r.jobId ?? '(already queued)'}</>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
               {canRunHere === false && (
                 <p className="hint">
                   Sweeps run on each rule's schedule; to run one now, use{' '}
@@ -122,6 +210,7 @@ export default function Retention() {
                     <th scope="col">Due now</th>
                     <th scope="col">Held / kept</th>
                     <th scope="col">Cutoff</th>
+                    <th scope="col">Next run (UTC)</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -167,6 +256,9 @@ export default function Retention() {
                               {c.field} before {formatDateTime(c.cutoff)} ({c.period})
                             </div>
                           )) ?? '—'}
+                        </td>
+                        <td className="small">
+                          <NextRun schedule={schedule} rule={r.key} />
                         </td>
                       </tr>
                     );
