@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const benches: Record<string, string> = {
+  console: 'console list and search calls on 100k requests and 1M consent events, versus hand-written SQL',
   consent: 'decision API req/s vs a bare Hono server, durable ledger writes/s, banner size',
   dsr: 'DSR access and erasure against PostgreSQL, versus hand-written SQL',
   retention: 'retention sweep of 1M of 5M rows in PostgreSQL, versus a hand-written batched DELETE',

@@ -160,7 +160,10 @@ export default function Retention() {
                 <p>
                   Every rule acts on its systems now, as previewed:{' '}
                   {(plan ?? []).filter((x) => x.status === 'ready').reduce((n, x) => n + x.rows, 0)} rows are
-                  due. Legal holds are respected. This cannot be undone.
+                  due.
+                  {(plan ?? []).some((x) => x.status !== 'ready') &&
+                    ` ${(plan ?? []).filter((x) => x.status !== 'ready').length} of ${(plan ?? []).length} rules are held or in error and will be recorded as such.`}{' '}
+                  Legal holds are respected. This cannot be undone.
                 </p>
                 <FormError error={run.error} />
                 <div className="actions">
