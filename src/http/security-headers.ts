@@ -48,7 +48,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     set('X-Request-Id', requestId);
     const services = c.get('services');
     const tls =
-      new URL(c.req.url).protocol === 'https:' ||
+      c.req.url.startsWith('https:') ||
       c.req.header('x-forwarded-proto') === 'https' ||
       services?.publicUrl.startsWith('https://');
     if (tls) set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

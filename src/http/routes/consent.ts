@@ -5,7 +5,8 @@ import { bannerBundle } from '../../consent/banner-bundle.ts';
 import { buildBannerConfig } from '../../consent/banner-config.ts';
 import { consentHistory, historyToCsv } from '../../consent/consent-history.ts';
 import { currentConsentProgram } from '../../consent/current-purposes.ts';
-import { decide, decideWithApiKey } from '../../consent/decide.ts';
+import { decide } from '../../consent/decide.ts';
+import { decideTogether } from '../../consent/decide-together.ts';
 import { publicWorkspace } from '../../consent/public-workspace.ts';
 import { RateLimiter } from '../../consent/rate-limit.ts';
 import {
@@ -176,11 +177,13 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
     });
     if (!key || !query.success) return next();
     const gpc = query.data.gpc === 'true' || query.data.gpc === '1' || c.req.header('sec-gpc') === '1';
-    const decisions = await decideWithApiKey(c.get('services').store.db, hashKey(key), [
-      { subject: query.data.subject, purpose: query.data.purpose, gpc },
-    ]);
-    if (!Array.isArray(decisions)) return next();
-    return c.json(decisions[0]!, 200);
+    const decision = await decideTogether(c.get('services').store.db, hashKey(key), {
+      subject: query.data.subject,
+      purpose: query.data.purpose,
+      gpc,
+    });
+    if (decision === undefined || decision === 'fallback') return next();
+    return c.json(decision, 200);
   });
 
   route(
