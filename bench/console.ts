@@ -89,7 +89,7 @@ try {
      SELECT $1, 1000000000 + i, 'user:' || (i % 200000),
        CASE WHEN i % 3 = 0 THEN '["newsletter","analytics_cookies"]'::jsonb ELSE '["analytics_cookies"]'::jsonb END,
        CASE WHEN i % 3 = 0 THEN '[]'::jsonb ELSE '["newsletter"]'::jsonb END,
-       '[]', '[]', 1, 'banner', $3::timestamptz - ((i * 7919) % 31536000) * interval '1 second', '', ''
+       '[]', '[]', 1, 'banner', $3::timestamptz - ((i::bigint * 7919) % 31536000) * interval '1 second', '', ''
      FROM generate_series(1, $2::int) i`,
     [ws, events, now],
   );
@@ -115,7 +115,8 @@ try {
     [ws, auditSeq, now, others],
   );
   await suppressAddresses(scope, ['bounced@example.com'], { reason: 'hard bounce', source: 'admin' }, now);
-  await client.query('ANALYZE');
+  // As autovacuum leaves a settled table: visibility map set, statistics current.
+  await client.query('VACUUM ANALYZE');
   const seeded = (performance.now() - t) / 1000;
   console.log(`seeded in ${seeded.toFixed(1)} s`);
 
@@ -231,6 +232,9 @@ ${others.toLocaleString('en')} suppressions and ${others.toLocaleString('en')} a
 (${rounds} sequential calls after 3 warm-ups, milliseconds), next to the same query written by hand with
 \`pg\` in the same run; "hand" includes no HTTP, JSON or auth, so the ratio is the whole server's overhead.
 Audited reads (history, suppression search) also append a hash-chained audit entry per call.
+Tables are VACUUM ANALYZEd after seeding, as autovacuum leaves them. The stats call reads
+every event in the window (~82,000 at this scale); keeping it under 100 ms at this volume
+needs a per-day rollup maintained as events are written.
 
 | Call | API p50 | API p95 | Hand SQL p50 | Ratio | p95 < 100 ms |
 |---|---|---|---|---|---|
