@@ -24,7 +24,7 @@ import { createApiKey } from '../src/governance/api-keys.ts';
 import { createWorkspace } from '../src/governance/workspaces.ts';
 import { startServer } from '../src/http/server.ts';
 import { pushProgram } from '../src/program/push-program.ts';
-import { openStore } from '../src/store/open-store.ts';
+import { openStore, poolSizeFromEnv } from '../src/store/open-store.ts';
 import { createPostgresDatabase, postgresUnavailable } from '../src/testing/databases.ts';
 
 const { values } = parseArgs({
@@ -190,7 +190,7 @@ try {
 
 Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${pgVersion} on the same machine, load average ${loadAverage} at the end (other work shared the CPUs); \`npm run bench -- consent --seconds ${seconds} --connections ${connections} --events ${totalEvents} --rounds ${rounds}\`.
 
-Decision API: \`GET /api/decisions?subject=user:N&purpose=analytics.reporting\` over 10,000 subjects with ${verified.events.toLocaleString('en')} ledger events and 200 restrictions, API-key auth on every request, against the real server (\`startServer\`, pool of 10 connections); load from a second process (autocannon, ${connections} connections, ${seconds} s per round after a warm-up). Baseline: a bare Hono hello-world on @hono/node-server, same machine, same load generator, measured in ${rounds} rounds alternating with the decision API; the best round of each is shown (all rounds: hello ${helloRounds.map((r) => r.rps.toFixed(0)).join(' / ')}, decisions ${decisionRounds.map((r) => r.rps.toFixed(0)).join(' / ')} req/s).
+Decision API: \`GET /api/decisions?subject=user:N&purpose=analytics.reporting\` over 10,000 subjects with ${verified.events.toLocaleString('en')} ledger events and 200 restrictions, API-key auth on every request, against the real server (\`startServer\`, PostgreSQL pool of ${poolSizeFromEnv()} connections, \`DATABASE_POOL_SIZE\`); each request reads the database after it arrives (the key, the program hash, the subject's state and restrictions in one prepared statement; questions arriving in the same event-loop turn under one key share it), so a withdrawal or restriction counts for the next request; load from a second process (autocannon, ${connections} connections, ${seconds} s per round after a warm-up). Baseline: a bare Hono hello-world on @hono/node-server, same machine, same load generator, measured in ${rounds} rounds alternating with the decision API; the best round of each is shown (all rounds: hello ${helloRounds.map((r) => r.rps.toFixed(0)).join(' / ')}, decisions ${decisionRounds.map((r) => r.rps.toFixed(0)).join(' / ')} req/s).
 
 | server | req/s | p50 ms | p99 ms | ratio |
 |---|---|---|---|---|

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import { type Decision, type DecisionQuery, decideWithApiKey } from './decide.ts';
+import { type Decision, type DecisionQuery, decideWithApiKey, subjectSlots } from './decide.ts';
 import { subjectAddress } from './workspace-secret.ts';
 
 interface Waiting {
@@ -13,8 +13,8 @@ interface Waiting {
 const pending = new Map<Kysely<Database>, Map<string, Waiting[]>>();
 let scheduled = false;
 
-/** A larger group is split: one statement's subject array stays small. */
-const maxGroup = 100;
+/** A larger group is split to fit the prepared statement's subject slots. */
+const maxGroup = subjectSlots;
 
 /**
  * The decision API's hot path under load: questions that arrive in the same turn of the

@@ -67,8 +67,15 @@ type FactRow = { k: 'p' | 's' | 'r' | 'x'; a: string; b: string | null; g: boole
  * re-planning; with an array it plans every call, which costs more than the query itself.
  */
 function subjectIn(subjects: string[]) {
-  return subjects.length === 1 ? sql`subject = ${subjects[0]}` : sql`subject = ANY(${subjects}::text[])`;
+  if (subjects.length === 1) return sql`subject = ${subjects[0]}`;
+  if (subjects.length > subjectSlots) return sql`subject = ANY(${subjects}::text[])`;
+  // A fixed number of slots (padded with a repeat) keeps the SQL text and its plan stable.
+  const slots = Array.from({ length: subjectSlots }, (_, i) => subjects[i] ?? subjects[0]!);
+  return sql`subject IN (${sql.join(slots)})`;
 }
+
+/** Questions on up to this many subjects share one stable prepared statement. */
+export const subjectSlots = 16;
 
 /**
  * Answers "may we process this subject's data for this data use?" for many questions at
