@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { WorkspaceScope } from '../store/workspace-scope.ts';
-import { type CreatedKey, createApiKey } from './api-keys.ts';
+import { type CreatedKey, createApiKey, hashKey } from './api-keys.ts';
 
 export async function createWorkspace(db: Kysely<Database>, name: string): Promise<WorkspaceScope> {
   const id = randomUUID();
@@ -26,7 +26,6 @@ export async function bootstrapWorkspace(db: Kysely<Database>, ownerKey?: string
   if (existing) {
     const scope = new WorkspaceScope(db, existing.id);
     if (ownerKey) {
-      const { hashKey } = await import('./api-keys.ts');
       const known = await scope
         .selectFrom('api_keys')
         .select('id')

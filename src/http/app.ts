@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderError } from './render-error.ts';
@@ -61,7 +62,6 @@ export function createApp(services: Services): Hono<AppEnv> {
   );
 
   app.get('/health', async (c) => {
-    const { sql } = await import('kysely');
     await sql`SELECT 1`.execute(services.store.db);
     return c.json({ status: 'ok', store: services.store.kind });
   });

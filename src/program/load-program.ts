@@ -184,10 +184,14 @@ function crossCheck(program: Program): ValidationIssue[] {
     const p = 'doc' in where ? where.doc : where.path;
     issues.push({ ...loc, path: formatPath(p), message, ...(expected ? { expected } : {}) });
   };
-  const checkKey = (where: ProgramPath, value: string, known: Iterable<string>, what: string) => {
-    const set = new Set(known);
-    if (set.has(value)) return;
-    const hint = suggest(value, set);
+  const checkKey = (
+    where: ProgramPath,
+    value: string,
+    known: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+    what: string,
+  ) => {
+    if (known.has(value)) return;
+    const hint = suggest(value, known.keys());
     report(where, `unknown ${what} "${value}"${hint ? `; did you mean "${hint}"?` : ''}`);
   };
   const systems = doc.systems.map((s) => s.key);
@@ -195,7 +199,15 @@ function crossCheck(program: Program): ValidationIssue[] {
   const notices = doc.consent_notices.map((n) => n.key);
   const datasetKeys = datasets.map((d) => d.fides_key);
   const rules = doc.retention_rules.map((r) => r.key);
-  const subjects = [...taxonomy.data_subject.keys()];
+  const subjects = taxonomy.data_subject;
+  // Built once: every reference below is checked against these.
+  const known = {
+    systems: new Set(systems),
+    processors: new Set(processors),
+    notices: new Set(notices),
+    datasets: new Set(datasetKeys),
+    rules: new Set(rules),
+  };
 
   const duplicates = (list: string[], where: (i: number) => ProgramPath, what: string) => {
     const seen = new Set<string>();
@@ -218,62 +230,58 @@ function crossCheck(program: Program): ValidationIssue[] {
   });
   doc.activities.forEach((a, i) => {
     a.data_categories.forEach((c, j) => {
-      checkKey(
-        { doc: ['activities', i, 'data_categories', j] },
-        c,
-        taxonomy.data_category.keys(),
-        'data category',
-      );
+      checkKey({ doc: ['activities', i, 'data_categories', j] }, c, taxonomy.data_category, 'data category');
     });
     a.data_subjects.forEach((s, j) => {
       checkKey({ doc: ['activities', i, 'data_subjects', j] }, s, subjects, 'data subject');
     });
-    checkKey({ doc: ['activities', i, 'data_use'] }, a.data_use, taxonomy.data_use.keys(), 'data use');
+    checkKey({ doc: ['activities', i, 'data_use'] }, a.data_use, taxonomy.data_use, 'data use');
     a.systems.forEach((s, j) => {
-      checkKey({ doc: ['activities', i, 'systems', j] }, s, systems, 'system');
+      checkKey({ doc: ['activities', i, 'systems', j] }, s, known.systems, 'system');
     });
     a.processors.forEach((p, j) => {
-      checkKey({ doc: ['activities', i, 'processors', j] }, p, processors, 'processor');
+      checkKey({ doc: ['activities', i, 'processors', j] }, p, known.processors, 'processor');
     });
     if (a.consent_notice)
-      checkKey({ doc: ['activities', i, 'consent_notice'] }, a.consent_notice, notices, 'consent notice');
+      checkKey(
+        { doc: ['activities', i, 'consent_notice'] },
+        a.consent_notice,
+        known.notices,
+        'consent notice',
+      );
     if (a.legal_basis && typeof a.legal_basis === 'object') {
       for (const subject of Object.keys(a.legal_basis)) {
         checkKey({ doc: ['activities', i, 'legal_basis', subject] }, subject, subjects, 'data subject');
       }
     }
     a.retention?.rules.forEach((r, j) => {
-      checkKey({ doc: ['activities', i, 'retention', 'rules', j] }, r, rules, 'retention rule');
+      checkKey({ doc: ['activities', i, 'retention', 'rules', j] }, r, known.rules, 'retention rule');
     });
   });
   doc.systems.forEach((s, i) => {
     s.datasets.forEach((d, j) => {
-      checkKey({ doc: ['systems', i, 'datasets', j] }, d, datasetKeys, 'dataset');
+      checkKey({ doc: ['systems', i, 'datasets', j] }, d, known.datasets, 'dataset');
     });
-    if (s.processor) checkKey({ doc: ['systems', i, 'processor'] }, s.processor, processors, 'processor');
+    if (s.processor)
+      checkKey({ doc: ['systems', i, 'processor'] }, s.processor, known.processors, 'processor');
   });
   doc.processors.forEach((p, i) => {
     p.data_categories.forEach((c, j) => {
-      checkKey(
-        { doc: ['processors', i, 'data_categories', j] },
-        c,
-        taxonomy.data_category.keys(),
-        'data category',
-      );
+      checkKey({ doc: ['processors', i, 'data_categories', j] }, c, taxonomy.data_category, 'data category');
     });
-    if (p.parent) checkKey({ doc: ['processors', i, 'parent'] }, p.parent, processors, 'processor');
+    if (p.parent) checkKey({ doc: ['processors', i, 'parent'] }, p.parent, known.processors, 'processor');
   });
   doc.erasure_policy?.rules.forEach((r, i) => {
     checkKey(
       { doc: ['erasure_policy', 'rules', i, 'target'] },
       r.target,
-      taxonomy.data_category.keys(),
+      taxonomy.data_category,
       'data category',
     );
   });
   doc.consent_notices.forEach((n, i) => {
     n.data_uses.forEach((u, j) => {
-      checkKey({ doc: ['consent_notices', i, 'data_uses', j] }, u, taxonomy.data_use.keys(), 'data use');
+      checkKey({ doc: ['consent_notices', i, 'data_uses', j] }, u, taxonomy.data_use, 'data use');
     });
   });
   for (const dataset of datasets) {
