@@ -2,6 +2,7 @@ import { needsSafeguard } from '../program/lint/transfer-checks.ts';
 import type { Program } from '../program/load-program.ts';
 import type { ProgramDoc } from '../program/schema.ts';
 import { labelOf, type TaxonomyKind } from '../program/taxonomy.ts';
+import { programNoticeLanguages } from './notice-languages.ts';
 import type { Labelled, NoticeContact, NoticeModel, NoticeRecipient } from './notice-model.ts';
 
 type Contact = ProgramDoc['organization']['contacts']['privacy'];
@@ -165,6 +166,7 @@ export function buildNoticeModel(program: Program): NoticeModel {
 
   const model: NoticeModel = {
     schema: 1,
+    languages: programNoticeLanguages(doc),
     controller,
     authority: {
       name: org.supervisory_authority.name,

@@ -1,4 +1,5 @@
 import type { LegalBasis, RequestType } from '../program/schema.ts';
+import type { NoticeLanguage } from './i18n/translator.ts';
 
 /**
  * The notice as structured, language-neutral data. It is built from the program alone, so a
@@ -7,6 +8,8 @@ import type { LegalBasis, RequestType } from '../program/schema.ts';
  */
 export interface NoticeModel {
   schema: 1;
+  /** The languages the notice is published in (`notice.languages`); the first is the default. */
+  languages: NoticeLanguage[];
   controller: NoticeController;
   authority: { name: string; country?: string; url?: string };
   jurisdictions: string[];

@@ -46,7 +46,29 @@ table.wide tbody th{width:auto}
 .note{background:var(--soft);border-left:4px solid var(--muted);padding:.5rem 1rem;margin:1rem 0}
 .note strong{margin-right:.25rem}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1.5rem 0 3rem}
+.langs{margin-left:auto}
+.langs ul{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
+.langs a{display:block;color:#fff;text-decoration:none;font-size:.95rem;padding:.15rem .65rem;border:1px solid transparent;border-radius:999px}
+.langs a:hover{border-color:#fff}
+.langs a[aria-current]{background:#fff;color:var(--brand);font-weight:600}
+.langs a:focus-visible{outline-color:#fff}
+.lang-note{background:var(--soft);border-left:4px solid var(--brand);padding:.6rem 1rem;margin:1.5rem 0 0}
+.narrow{max-width:40rem}
+.subscribe{margin:3rem 0 0;padding:1.5rem 1.5rem 1.25rem;background:var(--soft);border-top:4px solid var(--brand)}
+.subscribe h2{border:0;margin:0 0 .5rem;padding:0;font-size:1.3rem}
+.subscribe p{margin:0 0 1rem;max-width:44rem}
+.subscribe label{display:block;font-weight:600;margin-bottom:.35rem}
+.field{display:flex;flex-wrap:wrap;gap:.5rem;max-width:36rem}
+.field input{flex:1 1 16rem;min-width:0;font:inherit;color:var(--ink);background:#fff;padding:.55rem .75rem;border:1px solid #8a94a3;border-radius:4px}
+.field input[aria-invalid=true]{border:2px solid #a4262c}
+button{font:inherit;font-weight:600;color:#fff;background:var(--brand);padding:.55rem 1.25rem;border:2px solid var(--brand);border-radius:4px;cursor:pointer}
+button:hover{background:var(--ink);border-color:var(--ink)}
+input:focus-visible,button:focus-visible{outline:3px solid var(--brand);outline-offset:2px}
+.subscribe .hint{color:var(--muted);font-size:.9rem;margin:.5rem 0 0}
+.field-error{color:#a4262c;font-weight:600;margin:0 0 .5rem}
+.done{background:#e9f5ee;border-left:4px solid #1b6b3a;padding:.75rem 1rem}
+.problem{background:#fdecea;border-left:4px solid #a4262c;padding:.75rem 1rem}
 @media (max-width:40rem){nav.toc ol{columns:1}dl.fields{grid-template-columns:1fr}tbody th{width:auto}}
-@media print{.site{background:none;color:#000;border-bottom:2px solid #000}.skip,nav.toc{display:none}a{color:#000}a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em}h2,h3{break-after:avoid}tr{break-inside:avoid}body{font-size:11pt}}
+@media print{.site{background:none;color:#000;border-bottom:2px solid #000}.skip,nav.toc,.langs,.subscribe{display:none}a{color:#000}a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em}h2,h3{break-after:avoid}tr{break-inside:avoid}body{font-size:11pt}}
 `;
 }

@@ -31,6 +31,8 @@ before(async () => {
   const loaded = await loadProgramFromDisk('examples/claromentis');
   if (!loaded.ok) throw new Error('claromentis does not load');
   claromentis = loaded.program;
+  // Published in English (the default) and French; never in German.
+  claromentis.doc.notice = { ...claromentis.doc.notice!, languages: ['en', 'fr'] };
 });
 after(async () => {
   await smtp.close();
@@ -104,12 +106,62 @@ test('publish, read current and past versions, diff, notifications and ROPA over
   assert.match(css.headers.get('content-type') ?? '', /text\/css/);
   assert.match(await css.text(), /--brand:#7a1f5c/);
 
-  const fr = await (await call('/privacy?lang=fr')).text();
+  // Languages: only English and French are published, switched between and linked.
+  const frPage = await call('/privacy?lang=fr');
+  assert.equal(frPage.headers.get('content-language'), 'fr');
+  const fr = await frPage.text();
   assert.match(fr, /<html lang="fr">/);
-  const de = await call('/privacy', { headers: { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' } });
-  assert.match(await de.text(), /<html lang="de">/);
+  assert.match(fr, /<link rel="alternate" hreflang="en" href="http:\/\/notice\.test\/privacy\?lang=en">/);
+  assert.match(fr, /<link rel="alternate" hreflang="fr" href="http:\/\/notice\.test\/privacy\?lang=fr">/);
+  assert.match(fr, /<link rel="alternate" hreflang="x-default" href="http:\/\/notice\.test\/privacy">/);
+  assert.match(fr, /<a href="\?lang=en" hreflang="en" lang="en">English<\/a>/);
+  assert.match(fr, /<a href="\?lang=fr" hreflang="fr" lang="fr" aria-current="true">Français<\/a>/);
+  assert.doesNotMatch(fr, /hreflang="de"|lang=de|Deutsch/);
+  // A German browser gets the program's first language, English, without fuss.
+  const de = await call('/privacy', { headers: { 'accept-language': 'de-DE,de;q=0.9,fr;q=0.5' } });
+  const deHtml = await de.text();
+  assert.match(deHtml, /<html lang="fr">/, 'the first Accept-Language that is published');
+  assert.match(de.headers.get('vary') ?? '', /Accept-Language/);
+  const deOnly = await call('/privacy', { headers: { 'accept-language': 'de-DE,de' } });
+  assert.match(await deOnly.text(), /<html lang="en">/);
+  // Asking for German by name: English, saying so.
+  const askedDe = await call('/privacy?lang=de');
+  assert.equal(askedDe.status, 200);
+  assert.equal(askedDe.headers.get('content-language'), 'en');
+  const askedDeHtml = await askedDe.text();
+  assert.match(askedDeHtml, /<html lang="en">/);
+  assert.match(
+    askedDeHtml,
+    /<p class="lang-note" role="status">This notice is not published in German; you are reading it in English\.<\/p>/,
+  );
+  const askedDeFr = await (await call('/privacy?lang=de', { headers: { 'accept-language': 'fr' } })).text();
+  assert.match(askedDeFr, /<html lang="en">/, '?lang= names the language; the fallback is the first one');
+  const asJson = (await (await call('/privacy?lang=de&format=json')).json()) as {
+    lang: string;
+    languages: string[];
+    notPublishedIn: string;
+  };
+  assert.deepEqual([asJson.lang, asJson.languages, asJson.notPublishedIn], ['en', ['en', 'fr'], 'de']);
   const md = await call('/privacy?format=md');
   assert.match(md.headers.get('content-type') ?? '', /text\/markdown/);
+  assert.match(await (await call('/privacy?format=md&lang=fr')).text(), /^# Politique de confidentialité/);
+  // The explicit versioned URL is a record: no German version 1 exists, so 404 with the ones that do.
+  const v1De = await call('/privacy/v/1?lang=de');
+  assert.equal(v1De.status, 404);
+  const v1DeHtml = await v1De.text();
+  assert.match(v1DeHtml, /Version 1 of this notice was not published in German/);
+  assert.match(v1DeHtml, /<a href="\/privacy\/v\/1\?lang=en" hreflang="en" lang="en">English<\/a>/);
+  assert.match(v1DeHtml, /<a href="\/privacy\/v\/1\?lang=fr" hreflang="fr" lang="fr">Français<\/a>/);
+  const v1DeJson = await call('/privacy/v/1?lang=de', { headers: { accept: 'application/json' } });
+  assert.equal(v1DeJson.status, 404);
+  const v1DeError = ((await v1DeJson.json()) as { error: { details: { path: string }[] } }).error;
+  assert.equal(v1DeError.details[0]?.path, 'query.lang');
+  assert.match(await (await call('/privacy/v/1?lang=fr')).text(), /<html lang="fr">/);
+  // The preview renders only listed languages too.
+  const preview = await call('/api/notice/preview?lang=de', { key: auditor });
+  assert.equal(preview.status, 422);
+  assert.match(await preview.text(), /query\.lang.*must be one of en, fr/);
+  assert.equal((await call('/api/notice/preview', { key: auditor })).headers.get('content-language'), 'en');
 
   // A subscriber, a new sub-processor for the hosted intranets, a second version.
   assert.equal(

@@ -2,7 +2,9 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
-import { type NoticeLanguage, noticeLanguages } from '../../notice/i18n/translator.ts';
+import { createTranslator, type NoticeLanguage, noticeLanguages } from '../../notice/i18n/translator.ts';
+import { languageName, languageNames, programNoticeLanguages } from '../../notice/notice-languages.ts';
+import { decorateNoticePage, noticeSubpage } from '../../notice/notice-page.ts';
 import { noticeStylesheet } from '../../notice/notice-stylesheet.ts';
 import { listNoticeNotifications } from '../../notice/notifications/list-notice-notifications.ts';
 import { sendNoticeNotifications } from '../../notice/notifications/send-notice-notifications.ts';
@@ -15,6 +17,7 @@ import { diffNoticeVersions } from '../../notice/versions/diff-notice-versions.t
 import {
   findLatestNoticeVersion,
   getNoticeVersion,
+  latestNoticeVersionNumber,
   listNoticeVersions,
   type NoticeVersionWithContent,
 } from '../../notice/versions/notice-versions.ts';
@@ -48,17 +51,33 @@ function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-/** ?lang= first, then the browser's Accept-Language, then English. */
-function pickLanguage(c: Context<AppEnv>, lang: string | undefined): NoticeLanguage {
-  const asked = langSchema.safeParse(lang);
-  if (asked.success) return asked.data;
+/** The language to show, and the one asked for with ?lang= when it is not published. */
+interface LanguageChoice {
+  lang: NoticeLanguage;
+  notPublishedIn?: string;
+}
+
+/**
+ * ?lang= first, then the browser's Accept-Language, then the first published language;
+ * only the languages `published` holds are ever chosen.
+ */
+function chooseLanguage(
+  c: Context<AppEnv>,
+  asked: string | undefined,
+  published: NoticeLanguage[],
+): LanguageChoice {
+  const first = published[0] ?? 'en';
+  if (asked) {
+    const lang = published.find((l) => l === asked.toLowerCase());
+    return lang ? { lang } : { lang: first, notPublishedIn: asked.slice(0, 35) };
+  }
   const header = c.req.header('accept-language') ?? '';
   for (const part of header.split(',')) {
     const code = part.trim().slice(0, 2).toLowerCase();
-    const known = langSchema.safeParse(code);
-    if (known.success) return known.data;
+    const lang = published.find((l) => l === code);
+    if (lang) return { lang };
   }
-  return 'en';
+  return { lang: first };
 }
 
 function parseVersion(value: string | undefined, what: string): number {
@@ -108,19 +127,80 @@ function summary(v: NoticeVersionWithContent) {
   return rest;
 }
 
+/**
+ * An explicit versioned URL is a record of what was published: a language that version was
+ * never published in is a 404 naming the languages it was, not another language in its place.
+ */
+function notPublishedInPage(
+  c: Context<AppEnv>,
+  v: NoticeVersionWithContent,
+  asked: string,
+  format: string | undefined,
+): Response {
+  const message = `version ${v.version} of the notice was not published in "${asked}"; it was published in ${v.languages.join(', ')}`;
+  if (wantsJson(c, format) || format === 'md') {
+    const err = new AppError('not_found', message, {
+      details: [{ path: 'query.lang', message: `must be one of ${v.languages.join(', ')}` }],
+    });
+    return c.json(err.toJSON(), 404);
+  }
+  const lang = v.languages[0] ?? 'en';
+  const { t } = createTranslator(lang);
+  const links = v.languages
+    .map(
+      (l) =>
+        `<li><a href="/privacy/v/${v.version}?lang=${l}" hreflang="${l}" lang="${l}">${escapeHtml(languageNames[l])}</a></li>`,
+    )
+    .join('');
+  setCsp(c, noticeCsp);
+  c.header('Content-Language', lang);
+  return c.html(
+    noticeSubpage({
+      lang,
+      organization: v.model.controller.name,
+      brandColor: v.model.controller.brandColor,
+      title: t('page.versionNotPublishedIn', {
+        version: v.version,
+        asked: languageName(asked, lang),
+      }),
+      body: `<p>${escapeHtml(t('page.publishedIn'))}</p><ul>${links}</ul>`,
+    }),
+    404,
+  );
+}
+
 function showVersion(
   c: Context<AppEnv>,
   v: NoticeVersionWithContent,
   query: { lang?: string | undefined; format?: string | undefined },
+  where: { versionedUrl: boolean; latest: number },
 ): Response {
-  const lang = pickLanguage(c, query.lang);
-  if (wantsJson(c, query.format)) return c.json({ ...summary(v), lang, model: v.model });
+  const choice = chooseLanguage(c, query.lang, v.languages);
+  if (choice.notPublishedIn !== undefined && where.versionedUrl) {
+    return notPublishedInPage(c, v, choice.notPublishedIn, query.format);
+  }
+  const { lang, notPublishedIn } = choice;
+  // Without ?lang= the language comes from Accept-Language: caches must keep them apart.
+  c.header('Vary', 'Accept-Language');
+  if (wantsJson(c, query.format)) {
+    return c.json({ ...summary(v), lang, ...(notPublishedIn ? { notPublishedIn } : {}), model: v.model });
+  }
+  const rendering = v.renderings[lang];
+  if (!rendering) throw new AppError('not_found', `version ${v.version} has no ${lang} rendering`);
   c.header('Content-Language', lang);
   if (query.format === 'md') {
-    return c.body(v.renderings[lang].md, 200, { 'content-type': 'text/markdown; charset=utf-8' });
+    return c.body(rendering.md, 200, { 'content-type': 'text/markdown; charset=utf-8' });
   }
   setCsp(c, noticeCsp);
-  return c.html(v.renderings[lang].html);
+  return c.html(
+    decorateNoticePage(rendering.html, {
+      lang,
+      languages: v.languages,
+      pageUrl: `${c.get('services').publicUrl}${c.req.path}`,
+      notPublishedIn,
+      subscribeForm: v.version === where.latest,
+    }),
+  );
 }
 
 /**
@@ -151,7 +231,7 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
       publicPage(c, query.format, async () => {
         const latest = await findLatestNoticeVersion(await publicScope(c));
         if (!latest) throw new AppError('not_found', 'no privacy notice has been published yet');
-        return showVersion(c, latest, query);
+        return showVersion(c, latest, query, { versionedUrl: false, latest: latest.version });
       }),
   );
 
@@ -169,7 +249,10 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
     async ({ c, query, params }) =>
       publicPage(c, query.format, async () => {
         const version = parseVersion(params.version, 'version');
-        return showVersion(c, await getNoticeVersion(await publicScope(c), version), query);
+        const scope = await publicScope(c);
+        const v = await getNoticeVersion(scope, version);
+        const latest = (await latestNoticeVersionNumber(scope)) ?? version;
+        return showVersion(c, v, query, { versionedUrl: true, latest });
       }),
   );
 
@@ -197,7 +280,7 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
           renderDiffHtml(diff, {
             organization: latest.model.controller.name,
             brandColor: latest.model.controller.brandColor,
-            lang: pickLanguage(c, query.lang),
+            lang: chooseLanguage(c, query.lang, latest.languages).lang,
           }),
         );
       }),
@@ -211,13 +294,23 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
       summary: 'Render the notice of the current program without publishing it',
       tag: 'notice',
       role: 'auditor',
-      query: z.object({ lang: langSchema.default('en'), format: z.enum(['html', 'md']).default('html') }),
+      query: z.object({ lang: langSchema.optional(), format: z.enum(['html', 'md']).default('html') }),
     },
     async ({ c, scope, query }) => {
       const { program } = await getCurrentProgram(scope);
+      const languages = programNoticeLanguages(program.doc);
+      if (query.lang && !languages.includes(query.lang)) {
+        throw new AppError(
+          'validation_failed',
+          `the program does not publish its notice in "${query.lang}" (notice.languages: ${languages.join(', ')})`,
+          { details: [{ path: 'query.lang', message: `must be one of ${languages.join(', ')}` }] },
+        );
+      }
+      const lang = query.lang ?? languages[0] ?? 'en';
+      c.header('Content-Language', lang);
       const rendered = renderNotice(program, {
         format: query.format,
-        lang: query.lang,
+        lang,
         stylesheet: { href: '/privacy/notice.css' },
       });
       c.header('X-Missing-Translations', rendered.missingKeys.join(',') || 'none');

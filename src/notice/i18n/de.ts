@@ -186,4 +186,43 @@ export const de: Partial<Record<MessageKey, string>> = {
   'changes.current': 'Dies ist Version {version}, gültig ab {date}.',
   'changes.preview': 'Dies ist eine Vorschau der nächsten Fassung; sie ist nicht veröffentlicht.',
   'changes.history': 'Frühere Fassungen und Änderungen',
+  'page.languages': 'Sprache',
+  'page.notPublishedIn': 'Diese Erklärung ist nicht auf {asked} veröffentlicht; Sie lesen sie auf {shown}.',
+  'page.versionNotPublishedIn': 'Version {version} dieser Erklärung wurde nicht auf {asked} veröffentlicht.',
+  'page.publishedIn': 'Sie wurde veröffentlicht auf:',
+  'subscribe.title': 'Per E-Mail über Änderungen informiert werden',
+  'subscribe.text':
+    'Wir informieren Sie, bevor eine wesentliche Änderung wirksam wird, etwa ein neuer Zweck, ein neuer Empfänger oder eine längere Speicherdauer. Ihre Adresse wird für nichts anderes verwendet, und jede E-Mail enthält einen Link zum Abbestellen.',
+  'subscribe.email': 'E-Mail-Adresse',
+  'subscribe.button': 'Abonnieren',
+  'subscribe.hint': 'Wir senden Ihnen zuerst einen Bestätigungslink.',
+  'subscribe.sentTitle': 'Bitte prüfen Sie Ihr Postfach',
+  'subscribe.sentText':
+    'Wenn {email} E-Mails empfangen kann, ist ein Bestätigungslink unterwegs. Sie erhalten erst Nachrichten, wenn Sie ihn geöffnet haben; er gilt 7 Tage.',
+  'subscribe.back': 'Zurück zur Datenschutzerklärung',
+  'subscribe.invalid': 'Geben Sie eine E-Mail-Adresse ein, etwa name@beispiel.de.',
+  'subscribe.tooMany':
+    'Zu viele Versuche von Ihrer Verbindung. Bitte versuchen Sie es in einer Stunde erneut.',
+  'subscribe.tooLarge': 'Das ist zu lang für eine E-Mail-Adresse.',
+  'subscribe.refused': 'Dieses Formular kann nur von der Seite der Datenschutzerklärung gesendet werden.',
+  'subscribe.confirmTitle': 'Abonnement bestätigen',
+  'subscribe.confirmText':
+    'Bestätigen Sie, dass Sie bei jeder Änderung der Datenschutzerklärung von {org} eine E-Mail erhalten möchten.',
+  'subscribe.confirmButton': 'Bestätigen',
+  'subscribe.confirmedTitle': 'Ihr Abonnement ist aktiv',
+  'subscribe.confirmedText':
+    'Wir schreiben Ihnen, wenn {org} seine Datenschutzerklärung ändert. Jede E-Mail enthält einen Link zum Abbestellen.',
+  'subscribe.linkInvalid': 'Link ungültig',
+  'subscribe.linkInvalidText':
+    'Dieser Link wurde bereits verwendet, ist abgelaufen oder unvollständig. Sie können sich über die Datenschutzerklärung erneut anmelden.',
+  'subscribe.mailSubject': 'Bestätigen: E-Mail bei Änderungen der Datenschutzerklärung von {org}',
+  'subscribe.mailText':
+    'Jemand, hoffentlich Sie, möchte per E-Mail informiert werden, wenn {org} seine Datenschutzerklärung ändert.\n\nZum Bestätigen öffnen Sie innerhalb von 7 Tagen diesen Link:\n{link}\n\nWaren Sie es nicht, ignorieren Sie diese Nachricht: Ohne Ihre Bestätigung senden wir Ihnen nichts.',
+  'unsubscribe.title': 'Keine E-Mails mehr zu dieser Erklärung',
+  'unsubscribe.text': 'Die E-Mails abbestellen, die {org} bei Änderungen seiner Datenschutzerklärung sendet.',
+  'unsubscribe.button': 'Abbestellen',
+  'unsubscribe.doneTitle': 'Sie sind abgemeldet',
+  'unsubscribe.doneText':
+    'Sie erhalten keine E-Mails mehr zu Änderungen der Datenschutzerklärung von {org}. Sie können sie weiterhin jederzeit lesen.',
+  'unsubscribe.invalid': 'Dieser Abmeldelink ist ungültig: Er wurde vielleicht abgeschnitten.',
 };

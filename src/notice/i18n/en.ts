@@ -213,6 +213,44 @@ export const en = {
   'changes.current': 'This is version {version}, effective {date}.',
   'changes.preview': 'This is a preview of the next version; it has not been published.',
   'changes.history': 'Earlier versions and what changed',
+  // Around the published notice: language switcher, and subscribing to changes by email.
+  'page.languages': 'Language',
+  'page.notPublishedIn': 'This notice is not published in {asked}; you are reading it in {shown}.',
+  'page.versionNotPublishedIn': 'Version {version} of this notice was not published in {asked}.',
+  'page.publishedIn': 'It was published in:',
+  'subscribe.title': 'Get an email when this notice changes',
+  'subscribe.text':
+    'We tell you before a material change takes effect, such as a new purpose, a new recipient or a longer retention. Your address is used for nothing else, and every email has a link to stop.',
+  'subscribe.email': 'Email address',
+  'subscribe.button': 'Subscribe',
+  'subscribe.hint': 'We first send you a link to confirm.',
+  'subscribe.sentTitle': 'Check your inbox',
+  'subscribe.sentText':
+    'If {email} can receive mail, a confirmation link is on its way. Updates start only once you open it; the link works for 7 days.',
+  'subscribe.back': 'Back to the privacy notice',
+  'subscribe.invalid': 'Enter an email address, like name@example.com.',
+  'subscribe.tooMany': 'Too many attempts from your connection. Please try again in an hour.',
+  'subscribe.tooLarge': 'That was too large to be an email address.',
+  'subscribe.refused': 'This form can only be sent from the privacy notice page.',
+  'subscribe.confirmTitle': 'Confirm your subscription',
+  'subscribe.confirmText': 'Confirm that you want an email from {org} each time its privacy notice changes.',
+  'subscribe.confirmButton': 'Confirm',
+  'subscribe.confirmedTitle': 'You are subscribed',
+  'subscribe.confirmedText':
+    'We will email you when {org} changes its privacy notice. Every email has a link to stop.',
+  'subscribe.linkInvalid': 'Link not valid',
+  'subscribe.linkInvalidText':
+    'This link was already used, has expired or is incomplete. You can subscribe again from the privacy notice.',
+  'subscribe.mailSubject': 'Confirm: email me when the {org} privacy notice changes',
+  'subscribe.mailText':
+    'Someone, hopefully you, asked to be emailed when {org} changes its privacy notice.\n\nTo confirm, open this link within 7 days:\n{link}\n\nIf it was not you, ignore this message: without your confirmation we send you nothing.',
+  'unsubscribe.title': 'Stop emails about this notice',
+  'unsubscribe.text': 'Stop the emails {org} sends when its privacy notice changes.',
+  'unsubscribe.button': 'Unsubscribe',
+  'unsubscribe.doneTitle': 'You are unsubscribed',
+  'unsubscribe.doneText':
+    'You will get no more emails about changes to the {org} privacy notice. You can still read the notice at any time.',
+  'unsubscribe.invalid': 'This unsubscribe link is not valid: it may have been cut short.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -189,4 +189,44 @@ export const fr: Partial<Record<MessageKey, string>> = {
   'changes.current': 'Ceci est la version {version}, en vigueur le {date}.',
   'changes.preview': 'Ceci est un aperçu de la prochaine version ; elle n’est pas publiée.',
   'changes.history': 'Versions précédentes et modifications',
+  'page.languages': 'Langue',
+  'page.notPublishedIn': 'Cette politique n’est pas publiée en {asked} ; elle est affichée en {shown}.',
+  'page.versionNotPublishedIn': 'La version {version} de cette politique n’a pas été publiée en {asked}.',
+  'page.publishedIn': 'Elle a été publiée en :',
+  'subscribe.title': 'Être prévenu par e-mail des modifications',
+  'subscribe.text':
+    'Nous vous prévenons avant qu’une modification importante n’entre en vigueur : nouvelle finalité, nouveau destinataire, conservation plus longue… Votre adresse ne sert à rien d’autre, et chaque e-mail contient un lien pour arrêter.',
+  'subscribe.email': 'Adresse e-mail',
+  'subscribe.button': 'M’abonner',
+  'subscribe.hint': 'Nous vous envoyons d’abord un lien de confirmation.',
+  'subscribe.sentTitle': 'Consultez votre messagerie',
+  'subscribe.sentText':
+    'Si {email} peut recevoir des messages, un lien de confirmation vous a été envoyé. Vous ne recevrez rien avant de l’avoir ouvert ; il est valable 7 jours.',
+  'subscribe.back': 'Retour à la politique de confidentialité',
+  'subscribe.invalid': 'Saisissez une adresse e-mail, par exemple nom@exemple.fr.',
+  'subscribe.tooMany': 'Trop de tentatives depuis votre connexion. Réessayez dans une heure.',
+  'subscribe.tooLarge': 'C’est trop long pour une adresse e-mail.',
+  'subscribe.refused':
+    'Ce formulaire ne peut être envoyé que depuis la page de la politique de confidentialité.',
+  'subscribe.confirmTitle': 'Confirmez votre abonnement',
+  'subscribe.confirmText':
+    'Confirmez que vous souhaitez recevoir un e-mail de {org} à chaque modification de sa politique de confidentialité.',
+  'subscribe.confirmButton': 'Confirmer',
+  'subscribe.confirmedTitle': 'Vous êtes abonné',
+  'subscribe.confirmedText':
+    'Nous vous écrirons lorsque {org} modifiera sa politique de confidentialité. Chaque e-mail contient un lien pour arrêter.',
+  'subscribe.linkInvalid': 'Lien non valide',
+  'subscribe.linkInvalidText':
+    'Ce lien a déjà été utilisé, a expiré ou est incomplet. Vous pouvez vous abonner de nouveau depuis la politique de confidentialité.',
+  'subscribe.mailSubject':
+    'Confirmez : être prévenu des modifications de la politique de confidentialité de {org}',
+  'subscribe.mailText':
+    'Quelqu’un, sans doute vous, a demandé à être prévenu par e-mail lorsque {org} modifie sa politique de confidentialité.\n\nPour confirmer, ouvrez ce lien dans les 7 jours :\n{link}\n\nSi ce n’était pas vous, ignorez ce message : sans votre confirmation, nous ne vous enverrons rien.',
+  'unsubscribe.title': 'Ne plus recevoir d’e-mails sur cette politique',
+  'unsubscribe.text': 'Arrêter les e-mails que {org} envoie lorsque sa politique de confidentialité change.',
+  'unsubscribe.button': 'Me désabonner',
+  'unsubscribe.doneTitle': 'Vous êtes désabonné',
+  'unsubscribe.doneText':
+    'Vous ne recevrez plus d’e-mails sur les modifications de la politique de confidentialité de {org}. Vous pouvez toujours la consulter.',
+  'unsubscribe.invalid': 'Ce lien de désabonnement n’est pas valide : il a peut-être été tronqué.',
 };

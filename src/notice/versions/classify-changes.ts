@@ -56,6 +56,7 @@ const fieldNames: Record<string, string> = {
   euRepresentative: 'EU representative',
   ukRepresentative: 'UK representative',
   legalName: 'legal name',
+  languages: 'languages the notice is published in',
   registrationNumber: 'registration number',
 };
 
@@ -154,6 +155,10 @@ function judge(c: NoticeChange): { material: boolean; reason: string } {
       return c.after === true
         ? material('automated decision-making is introduced')
         : editorial('automated decision-making stopped');
+    case 'languages':
+      return c.added
+        ? editorial('the notice can be read in another language; what it says is the same')
+        : editorial('the notice is no longer published in a language; what it says is the same');
     case 'offered':
       return c.removed ? material('fewer rights are offered') : editorial('more rights are offered');
     case 'fee':

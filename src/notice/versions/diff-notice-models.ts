@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../governance/canonical-json.ts';
+import { languageName } from '../notice-languages.ts';
 import type { Labelled, NoticeActivity, NoticeModel, NoticeRecipient } from '../notice-model.ts';
 
 export const diffSections = [
@@ -84,6 +85,9 @@ export function diffNoticeModels(before: NoticeModel, after: NoticeModel): Notic
     });
   };
 
+  // The languages the notice is published in, by name (a reader does not know codes).
+  const languageNames = (m: NoticeModel) => m.languages.map((l) => languageName(l, 'en'));
+  list('introduction', 'languages', languageNames(before), languageNames(after), undefined, false);
   field('introduction', 'introduction', before.introduction, after.introduction);
   for (const id of new Set([...Object.keys(before.notes), ...Object.keys(after.notes)])) {
     field('introduction', `note:${id}`, before.notes[id], after.notes[id]);

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { AppError } from '../../errors.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
-import type { NoticeLanguage } from '../i18n/translator.ts';
+import { type NoticeLanguage, noticeLanguages } from '../i18n/translator.ts';
 import type { NoticeModel } from '../notice-model.ts';
 import type { ClassifiedChange } from './classify-changes.ts';
 
@@ -17,11 +18,14 @@ export interface NoticeVersion {
   consentVersion: number;
   changes: ClassifiedChange[];
   missingKeys: Partial<Record<NoticeLanguage, string[]>>;
+  /** The languages this version was published in; the first is the one shown by default. */
+  languages: NoticeLanguage[];
 }
 
 export interface NoticeVersionWithContent extends NoticeVersion {
   model: NoticeModel;
-  renderings: Record<NoticeLanguage, { html: string; md: string }>;
+  /** One rendering per language in `languages`, and no other. */
+  renderings: Partial<Record<NoticeLanguage, { html: string; md: string }>>;
 }
 
 const summaryColumns = [
@@ -50,9 +54,21 @@ type SummaryRow = {
   consent_version: number;
   changes: Record<string, unknown>[];
   missing_keys: Record<string, string[]>;
+  model_languages: NoticeLanguage[] | null;
+  rendered_languages: NoticeLanguage[] | null;
 };
 
+// Versions published before `notice.languages` was honoured carry no list in their model:
+// they were rendered in every language, which their renderings' keys say.
+const languageColumns = [
+  sql<NoticeLanguage[] | null>`model->'languages'`.as('model_languages'),
+  sql<NoticeLanguage[] | null>`(SELECT jsonb_agg(k) FROM jsonb_object_keys(renderings) AS k)`.as(
+    'rendered_languages',
+  ),
+];
+
 function fromRow(row: SummaryRow): NoticeVersion {
+  const rendered = row.rendered_languages ?? [];
   return {
     version: row.version,
     programVersion: row.program_version,
@@ -65,6 +81,7 @@ function fromRow(row: SummaryRow): NoticeVersion {
     consentVersion: row.consent_version,
     changes: row.changes as unknown as ClassifiedChange[],
     missingKeys: row.missing_keys,
+    languages: row.model_languages ?? noticeLanguages.filter((l) => rendered.includes(l)),
   };
 }
 
@@ -72,7 +89,7 @@ function fromRow(row: SummaryRow): NoticeVersion {
 export async function listNoticeVersions(scope: WorkspaceScope): Promise<NoticeVersion[]> {
   const rows = await scope
     .selectFrom('notice_versions')
-    .select([...summaryColumns])
+    .select([...summaryColumns, ...languageColumns])
     .orderBy('version', 'desc')
     .execute();
   return rows.map(fromRow);
@@ -85,26 +102,34 @@ export async function getNoticeVersion(
 ): Promise<NoticeVersionWithContent> {
   const row = await scope
     .selectFrom('notice_versions')
-    .select([...summaryColumns, 'model', 'renderings'])
+    .select([...summaryColumns, ...languageColumns, 'model', 'renderings'])
     .where('version', '=', version)
     .executeTakeFirst();
   if (!row) throw new AppError('not_found', `notice version ${version} has not been published`);
+  const summary = fromRow(row);
+  const model = row.model as unknown as NoticeModel;
   return {
-    ...fromRow(row),
-    model: row.model as unknown as NoticeModel,
+    ...summary,
+    model: { ...model, languages: summary.languages },
     renderings: row.renderings as NoticeVersionWithContent['renderings'],
   };
 }
 
-/** The newest published version, or undefined before the first publication. */
-export async function findLatestNoticeVersion(
-  scope: WorkspaceScope,
-): Promise<NoticeVersionWithContent | undefined> {
+/** The number of the newest published version, or undefined before the first publication. */
+export async function latestNoticeVersionNumber(scope: WorkspaceScope): Promise<number | undefined> {
   const row = await scope
     .selectFrom('notice_versions')
     .select('version')
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ? getNoticeVersion(scope, row.version) : undefined;
+  return row?.version;
+}
+
+/** The newest published version, or undefined before the first publication. */
+export async function findLatestNoticeVersion(
+  scope: WorkspaceScope,
+): Promise<NoticeVersionWithContent | undefined> {
+  const latest = await latestNoticeVersionNumber(scope);
+  return latest === undefined ? undefined : getNoticeVersion(scope, latest);
 }

@@ -70,11 +70,12 @@ test('publishing freezes every language, then a new sub-processor is a material,
   assert.match(first.version.contentHash, /^[0-9a-f]{64}$/);
   assert.equal(first.queued, 0);
   const v1 = await getNoticeVersion(scope, 1);
-  for (const lang of ['en', 'fr', 'de'] as const) {
-    assert.match(v1.renderings[lang].html, new RegExp(`<html lang="${lang}">`));
-    assert.match(v1.renderings[lang].md, /Claromentis/);
-  }
-  assert.match(v1.renderings.en.html, /Version 1/);
+  // Claromentis lists no notice.languages: English only, and nothing else is rendered.
+  assert.deepEqual(v1.languages, ['en']);
+  assert.deepEqual(Object.keys(v1.renderings), ['en']);
+  assert.match(v1.renderings.en?.html ?? '', /<html lang="en">/);
+  assert.match(v1.renderings.en?.md ?? '', /Claromentis/);
+  assert.match(v1.renderings.en?.html ?? '', /Version 1/);
 
   // Same program again: nothing new is published.
   const again = await publishNotice(scope, { now: new Date('2025-03-02T10:00:00Z'), actor: 'key:admin' });
@@ -224,4 +225,63 @@ test('an effective date before the previous version’s is refused with the fiel
     (err: Error & { code?: string }) =>
       err.code === 'validation_failed' && /before that of version 1/.test(err.message),
   );
+});
+
+test('only the languages in notice.languages are published; adding one publishes an editorial version', async () => {
+  const scope = await freshWorkspace('languages');
+  const doc = structuredClone(claromentis.doc);
+  doc.notice = { ...doc.notice!, languages: ['fr', 'en'] };
+  await pushProgram(scope, { program: doc, datasets: claromentis.datasets }, 'test');
+  await publishNotice(scope, { now: new Date('2025-03-01T10:00:00Z'), actor: 'key:admin' });
+  const v1 = await getNoticeVersion(scope, 1);
+  assert.deepEqual(v1.languages, ['fr', 'en'], 'in the program’s order: French is the default');
+  assert.deepEqual(Object.keys(v1.renderings).sort(), ['en', 'fr']);
+  assert.equal(v1.renderings.de, undefined);
+  assert.match(v1.renderings.fr?.html ?? '', /<html lang="fr">/);
+  assert.equal(v1.missingKeys.de, undefined, 'no German rendering, so nothing missing in German');
+
+  // Only the list changes: that alone is a new version, editorial, and German is now there.
+  await pushProgram(
+    scope,
+    {
+      program: { ...doc, notice: { ...doc.notice, languages: ['fr', 'en', 'de'] } },
+      datasets: claromentis.datasets,
+    },
+    'test',
+  );
+  const second = await publishNotice(scope, { now: new Date('2025-04-01T10:00:00Z'), actor: 'key:admin' });
+  assert.equal(second.unchanged, false);
+  assert.equal(second.version.material, false);
+  assert.deepEqual(second.version.languages, ['fr', 'en', 'de']);
+  const change = second.version.changes.find((c) => c.field === 'languages');
+  assert.deepEqual(change?.added, ['German']);
+  assert.match(change?.summary ?? '', /languages the notice is published in: added German/);
+  assert.match((await getNoticeVersion(scope, 2)).renderings.de?.html ?? '', /<html lang="de">/);
+  // Version 1 stays as it was published: French and English only.
+  assert.deepEqual(
+    (await listNoticeVersions(scope)).map((v) => [v.version, v.languages]),
+    [
+      [2, ['fr', 'en', 'de']],
+      [1, ['fr', 'en']],
+    ],
+  );
+});
+
+test('a version published before notice.languages was honoured reads as published in every language', async () => {
+  const scope = await freshWorkspace('legacy-languages');
+  await pushProgram(scope, toBundle(claromentis), 'test');
+  await publishNotice(scope, { now: new Date('2025-03-01T10:00:00Z'), actor: 'key:admin' });
+  const v1 = await getNoticeVersion(scope, 1);
+  // What an earlier release stored: every language rendered, no list in the model.
+  const { languages: _l, ...oldModel } = v1.model;
+  const html = v1.renderings.en!;
+  await sql`INSERT INTO notice_versions (id, workspace_id, version, program_version, program_hash, effective_date,
+      published_at, published_by, content_hash, model, renderings, missing_keys, changes, material, consent_version)
+    SELECT gen_random_uuid(), workspace_id, 2, program_version, program_hash, effective_date, published_at, published_by,
+      content_hash, ${JSON.stringify(oldModel)}::jsonb, ${JSON.stringify({ de: html, en: html, fr: html })}::jsonb,
+      missing_keys, changes, material, consent_version
+    FROM notice_versions WHERE workspace_id = ${scope.workspaceId} AND version = 1`.execute(store.db);
+  const legacy = await getNoticeVersion(scope, 2);
+  assert.deepEqual(legacy.languages, ['en', 'fr', 'de'], 'English first, as it was served then');
+  assert.deepEqual(legacy.model.languages, ['en', 'fr', 'de']);
 });

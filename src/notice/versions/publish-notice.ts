@@ -5,7 +5,6 @@ import { canonicalJson } from '../../governance/canonical-json.ts';
 import { getCurrentProgram } from '../../program/current-program.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { buildNoticeModel } from '../build-notice-model.ts';
-import { noticeLanguages } from '../i18n/translator.ts';
 import { queueNoticeNotifications } from '../notifications/queue-notice-notifications.ts';
 import { renderNoticeModel } from '../render-notice.ts';
 import { type ClassifiedChange, classifyChanges } from './classify-changes.ts';
@@ -32,10 +31,11 @@ function isoDay(d: Date): string {
 }
 
 /**
- * Freezes the notice of the current program as a new version: every language in HTML and
- * Markdown, a sha256 of the content, the classified diff against the previous version, the
- * consent version (raised on a material change) and the notifications owed, all in one
- * transaction so a crash leaves either nothing or a complete version with its queue.
+ * Freezes the notice of the current program as a new version: each language the program
+ * lists in `notice.languages` (and no other) in HTML and Markdown, a sha256 of the content,
+ * the classified diff against the previous version, the consent version (raised on a
+ * material change) and the notifications owed, all in one transaction so a crash leaves
+ * either nothing or a complete version with its queue.
  */
 export async function publishNotice(
   scope: WorkspaceScope,
@@ -81,7 +81,7 @@ export async function publishNotice(
     const meta = { version, effectiveDate, lastUpdated: today };
     const renderings: Record<string, { html: string; md: string }> = {};
     const missingKeys: Record<string, string[]> = {};
-    for (const lang of noticeLanguages) {
+    for (const lang of model.languages) {
       const html = renderNoticeModel(model, {
         format: 'html',
         lang,
@@ -130,6 +130,7 @@ export async function publishNotice(
         consentVersion,
         changes,
         missingKeys,
+        languages: model.languages,
       },
     };
   });
