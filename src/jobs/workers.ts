@@ -5,3 +5,4 @@
 import '../requests/request-jobs.ts';
 import '../governance/governance-jobs.ts';
 import '../retention/retention-jobs.ts';
+import '../notice/notice-jobs.ts';

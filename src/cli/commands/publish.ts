@@ -7,7 +7,8 @@ Publishes the privacy notice of the program last pushed to the server (run \`cus
 first) as a new, immutable version: every language in HTML and Markdown, with a sha256
 content hash. Prints what changed since the previous version; a material change raises the
 consent notice version and emails notice subscribers (and business customers, for changes
-to processing done on their behalf). Needs CUSTODIAN_URL and an admin CUSTODIAN_API_KEY.`;
+to processing done on their behalf): the server's job queue delivers, and publish waits up
+to 20 seconds to print who was notified. Needs CUSTODIAN_URL and an admin CUSTODIAN_API_KEY.`;
 
 interface PublishResponse {
   unchanged: boolean;
@@ -20,7 +21,31 @@ interface PublishResponse {
     consentVersion: number;
     changes: { summary: string; material: boolean; reason: string }[];
   };
+  /** `queued`: the server's job queue delivers; `sent`: sent during the call; `none`: nobody to tell. */
+  delivery: 'queued' | 'sent' | 'none';
   notifications: { recipient: string; status: string; error?: string }[];
+}
+
+interface LogEntry {
+  recipient: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+  lastError: string | null;
+}
+
+/** How long publish waits for the job queue to deliver before leaving it to run on. */
+const FOLLOW_MS = 20_000;
+
+/** Follows a queued delivery in the notification log until every send has a result (or time is up). */
+async function followDelivery(ctx: CliContext, version: number): Promise<LogEntry[] | undefined> {
+  const until = Date.now() + FOLLOW_MS;
+  for (;;) {
+    const { status, json } = await callApi(ctx.env, 'GET', `/api/notice/notifications?version=${version}`);
+    if (status >= 400) return undefined;
+    const log = (json as { notifications: LogEntry[] }).notifications;
+    if (!log.some((n) => n.status === 'pending' || n.status === 'sending')) return log;
+    if (Date.now() > until) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 export async function run(ctx: CliContext): Promise<number> {
@@ -67,12 +92,32 @@ export async function run(ctx: CliContext): Promise<number> {
       ctx.stdout.write(`  ${c.material ? '[material] ' : '[editorial]'} ${c.summary} — ${c.reason}\n`);
     }
   }
-  if (r.notifications.length) {
-    const sent = r.notifications.filter((n) => n.status === 'succeeded').length;
-    ctx.stdout.write(`\nnotified ${sent} of ${r.notifications.length} people\n`);
-    for (const n of r.notifications.filter((x) => x.status !== 'succeeded')) {
+  let results = r.notifications.map((n) => ({
+    recipient: n.recipient,
+    delivered: n.status === 'succeeded',
+    why: n.error ?? n.status,
+  }));
+  if (r.delivery === 'queued') {
+    const log = await followDelivery(ctx, v.version);
+    if (!log) {
       ctx.stdout.write(
-        `  not delivered to ${n.recipient}: ${n.error ?? n.status} (retry: POST /api/notice/notifications/retry)\n`,
+        `\n${r.queued} people to notify: the server's job queue is delivering (see GET /api/notice/notifications?version=${v.version})\n`,
+      );
+      return 0;
+    }
+    results = log.map((n) => ({
+      recipient: n.recipient,
+      delivered: n.status === 'sent',
+      why: n.lastError ?? n.status,
+    }));
+  }
+  if (results.length) {
+    const sent = results.filter((n) => n.delivered).length;
+    const by = r.delivery === 'queued' ? ' (delivered by the job queue)' : '';
+    ctx.stdout.write(`\nnotified ${sent} of ${results.length} people${by}\n`);
+    for (const n of results.filter((x) => !x.delivered)) {
+      ctx.stdout.write(
+        `  not delivered to ${n.recipient}: ${n.why}${r.delivery === 'queued' ? ' (the job queue tries again)' : ' (retry: POST /api/notice/notifications/retry)'}\n`,
       );
     }
   }

@@ -182,11 +182,13 @@ test('publish, read current and past versions, diff, notifications and ROPA over
   assert.equal(second.status, 201);
   const v2 = (await second.json()) as {
     version: { version: number; material: boolean; consentVersion: number };
+    delivery: string;
     notifications: { recipient: string; status: string }[];
   };
   assert.equal(v2.version.version, 2);
   assert.equal(v2.version.material, true);
   assert.equal(v2.version.consentVersion, 2);
+  assert.equal(v2.delivery, 'sent', 'without a job queue the publish sends, one result per person');
   assert.equal(v2.notifications.length, 3);
   assert.ok(v2.notifications.every((n) => n.status === 'succeeded'));
   const mail = await smtp.waitFor((m) => m.to.includes('reader@example.org'));
@@ -253,8 +255,8 @@ test('publish, read current and past versions, diff, notifications and ROPA over
   assert.equal(ropa.processorRecords.length, 2);
 });
 
-test('custodian publish talks to a running server and prints the classified changes', async () => {
-  const server = await startServer({ port: 0, store, mailer: smtp.mailer, jobs: false, log: () => {} });
+test('custodian publish talks to a running server, prints the classified changes and who the job queue notified', async () => {
+  const server = await startServer({ port: 0, store, mailer: smtp.mailer, jobs: true, log: () => {} });
   try {
     const out: string[] = [];
     const err: string[] = [];
@@ -273,6 +275,13 @@ test('custodian publish talks to a running server and prints the classified chan
     const text = out.join('');
     assert.match(text, /published notice version 3, effective 2025-06-01/);
     assert.match(text, /\[material\] .*Quote requests.*data is kept longer than before/);
+    // Delivered by the server's job queue; publish followed it in the log.
+    assert.match(text, /notified 1 of 1 people \(delivered by the job queue\)/);
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes('reader@example.org') && /version 3/.test(m.subject),
+    );
+    assert.ok(mail);
+    assert.equal(smtp.messages.filter((m) => m.to.includes('reader@example.org')).length, 2);
     assert.equal(
       await publishCommand(ctx(['--effective-date', 'June'])).catch((e: Error) =>
         e.message.includes('2025-06-30'),

@@ -6,6 +6,7 @@ import { createTranslator, type NoticeLanguage, noticeLanguages } from '../../no
 import { languageName, languageNames, programNoticeLanguages } from '../../notice/notice-languages.ts';
 import { decorateNoticePage, noticeSubpage } from '../../notice/notice-page.ts';
 import { noticeStylesheet } from '../../notice/notice-stylesheet.ts';
+import { deliverNoticeNotifications } from '../../notice/notifications/deliver-notice-notifications.ts';
 import { listNoticeNotifications } from '../../notice/notifications/list-notice-notifications.ts';
 import { sendNoticeNotifications } from '../../notice/notifications/send-notice-notifications.ts';
 import { subscribeToNotice } from '../../notice/notifications/subscribe-to-notice.ts';
@@ -332,13 +333,12 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
       body: z.object({ effective_date: z.iso.date().optional() }).default({}),
     },
     async ({ services, scope, body, auth, audit }) => {
-      const now = services.clock();
       const result = await publishNotice(scope, {
-        now,
+        now: services.clock(),
         actor: auth.actorId,
         effectiveDate: body.effective_date,
       });
-      if (result.unchanged) return { ...result, notifications: [] };
+      if (result.unchanged) return { ...result, delivery: 'none', notifications: [] };
       await audit({
         action: 'notice.publish',
         objectType: 'notice_version',
@@ -351,16 +351,10 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
           queued: result.queued,
         },
       });
-      // Sent right away, one result per person; failures stay in the log for a retry.
-      const notifications = result.queued
-        ? await sendNoticeNotifications(scope, {
-            mailer: services.mailer,
-            publicUrl: services.publicUrl,
-            now,
-            version: result.version.version,
-          })
-        : [];
-      return { ...result, notifications };
+      // A job when the queue runs (the CLI follows it in the log), else sent now with one result
+      // per person; either way failures stay in the log and are tried again.
+      if (!result.queued) return { ...result, delivery: 'none', notifications: [] };
+      return { ...result, ...(await deliverNoticeNotifications(scope, services, result.version.version)) };
     },
   );
 
@@ -436,7 +430,8 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
     {
       method: 'post',
       path: '/api/notice/notifications/retry',
-      summary: 'Send again the notifications that failed (sent ones are never re-sent)',
+      summary:
+        'Send again the notifications that failed, and any send cut off mid-way (sent ones are never re-sent)',
       tag: 'notice',
       role: 'admin',
     },
@@ -445,6 +440,7 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
         mailer: services.mailer,
         publicUrl: services.publicUrl,
         now: services.clock(),
+        sender: 'person',
       });
       await audit({
         action: 'notice.notifications.retry',

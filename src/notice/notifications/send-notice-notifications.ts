@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Mailer } from '../../mail/mailer.ts';
+import type { Database } from '../../store/schema.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { formatDate } from '../compose-notice.ts';
 import { getNoticeVersion } from '../versions/notice-versions.ts';
@@ -19,30 +20,51 @@ export interface SendNotificationsOptions {
   now: Date;
   /** Only this version's notifications (the publish that queued them); all versions otherwise. */
   version?: number;
+  /**
+   * Who is sending. `automatic` (after a publish, the delivery job): pending rows, and failed
+   * ones until MAX_AUTOMATIC_ATTEMPTS. `person` (an admin's retry): every failed row, and a send
+   * cut off mid-way, which may have reached its recipient, so only a person decides to repeat it.
+   */
+  sender: 'automatic' | 'person';
 }
 
-// A send claimed this long ago without a result came from a process that died: send again.
+/** Tries the delivery job makes per notification before leaving it to a person's retry. */
+export const MAX_AUTOMATIC_ATTEMPTS = 5;
+
+// A send claimed this long ago without a result came from a process that died mid-send.
 const STALE_CLAIM_MS = 10 * 60 * 1000;
 
+type Where = ExpressionBuilder<Database, 'notice_notifications'>;
+
+/** The notifications still owed that `sender` may send. */
+export function owedBy(sender: SendNotificationsOptions['sender'], now: Date) {
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+  return (eb: Where) =>
+    sender === 'automatic'
+      ? eb.or([
+          eb('status', '=', 'pending'),
+          eb.and([eb('status', '=', 'failed'), eb('attempts', '<', MAX_AUTOMATIC_ATTEMPTS)]),
+        ])
+      : eb.or([
+          eb('status', 'in', ['pending', 'failed']),
+          eb.and([eb('status', '=', 'sending'), eb('last_attempt_at', '<', stale)]),
+        ]);
+}
+
 /**
- * Sends the notifications not yet delivered (pending, failed, or abandoned mid-send) and
- * records each result. Sent ones are never sent again. Each row is claimed before sending,
- * so two senders running at once do not mail anyone twice.
+ * Sends the notifications still owed and records each result; the log is the source of
+ * truth. Sent ones are never sent again. Each row is claimed before sending, so two senders
+ * running at once (the publish and the job, two workers) do not mail anyone twice.
  */
 export async function sendNoticeNotifications(
   scope: WorkspaceScope,
   options: SendNotificationsOptions,
 ): Promise<NotificationResult[]> {
-  const stale = new Date(options.now.getTime() - STALE_CLAIM_MS);
+  const owed = owedBy(options.sender, options.now);
   let query = scope
     .selectFrom('notice_notifications')
     .select(['id', 'recipient', 'audience', 'notice_version', 'customer_key'])
-    .where((eb) =>
-      eb.or([
-        eb('status', 'in', ['pending', 'failed']),
-        eb.and([eb('status', '=', 'sending'), eb('last_attempt_at', '<', stale)]),
-      ]),
-    )
+    .where(owed)
     .orderBy('created_at');
   if (options.version !== undefined) query = query.where('notice_version', '=', options.version);
   const rows = await query.execute();
@@ -53,12 +75,7 @@ export async function sendNoticeNotifications(
       .updateTable('notice_notifications')
       .set({ status: 'sending', last_attempt_at: options.now, attempts: sql`attempts + 1` })
       .where('id', '=', row.id)
-      .where((eb) =>
-        eb.or([
-          eb('status', 'in', ['pending', 'failed']),
-          eb.and([eb('status', '=', 'sending'), eb('last_attempt_at', '<', stale)]),
-        ]),
-      )
+      .where(owed)
       .executeTakeFirst();
     const base = {
       id: row.id,

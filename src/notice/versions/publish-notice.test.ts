@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { createWorkspace } from '../../governance/workspaces.ts';
-import { loadProgramFromDisk, type Program, toBundle } from '../../program/load-program.ts';
+import { type Program, toBundle } from '../../program/load-program.ts';
 import { pushProgram } from '../../program/push-program.ts';
 import type { Store } from '../../store/open-store.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { mailText, startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 import { memoryStore } from '../../testing/store.ts';
 import { getConsentNoticeVersion } from '../consent-version.ts';
+import { loadClaromentis, withNewSubProcessor } from '../fixtures/claromentis.ts';
 import { listNoticeNotifications } from '../notifications/list-notice-notifications.ts';
 import { sendNoticeNotifications } from '../notifications/send-notice-notifications.ts';
 import { subscribeToNotice } from '../notifications/subscribe-to-notice.ts';
@@ -22,38 +23,18 @@ let claromentis: Program;
 before(async () => {
   store = await memoryStore();
   smtp = await startTestSmtp();
-  const loaded = await loadProgramFromDisk('examples/claromentis');
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
-  claromentis = loaded.program;
+  claromentis = await loadClaromentis();
 });
 after(async () => {
   await smtp.close();
   await store.close();
 });
 
-/** Claromentis with a new sub-processor for the intranets it hosts (a processor activity). */
-function withNewSubProcessor(program: Program) {
-  const doc = structuredClone(program.doc);
-  doc.processors.push({
-    key: 'mailgun',
-    name: 'Mailgun',
-    service: 'Email relay',
-    purpose: 'Send notification emails from customers’ intranets.',
-    role: 'sub_processor',
-    locations: ['US'],
-    transfer_mechanism: 'sccs',
-    data_categories: [],
-    status: 'active',
-  });
-  doc.activities.find((a) => a.key === 'intranet_hosting')!.processors.push('mailgun');
-  return { program: doc, datasets: program.datasets };
-}
-
 async function freshWorkspace(name: string): Promise<WorkspaceScope> {
   return createWorkspace(store.db, name);
 }
 
-test('publishing freezes every language, then a new sub-processor is a material, notified change', async () => {
+test('publishing freezes the notice in its languages, then a new sub-processor is a material, notified change', async () => {
   const scope = await freshWorkspace('claromentis');
   await pushProgram(scope, toBundle(claromentis), 'test');
   assert.equal(await getConsentNoticeVersion(scope), 0);
@@ -106,6 +87,7 @@ test('publishing freezes every language, then a new sub-processor is a material,
   const results = await sendNoticeNotifications(scope, {
     mailer: smtp.mailer,
     publicUrl: 'http://custodian.test',
+    sender: 'automatic',
     now: new Date('2025-04-01T10:00:05Z'),
   });
   assert.deepEqual(results.map((r) => [r.recipient, r.status]).sort(), [
@@ -126,6 +108,7 @@ test('publishing freezes every language, then a new sub-processor is a material,
   const rerun = await sendNoticeNotifications(scope, {
     mailer: smtp.mailer,
     publicUrl: 'http://custodian.test',
+    sender: 'automatic',
     now: new Date('2025-04-01T11:00:00Z'),
   });
   assert.equal(rerun.length, 0);
@@ -165,6 +148,7 @@ test('failed deliveries are recorded and only they are retried', async () => {
   const firstRun = await sendNoticeNotifications(scope, {
     mailer: flaky,
     publicUrl: 'http://x',
+    sender: 'automatic',
     now: new Date('2025-04-01T10:01:00Z'),
   });
   assert.equal(firstRun.find((r) => r.recipient === 'two@example.org')?.status, 'failed');
@@ -176,6 +160,7 @@ test('failed deliveries are recorded and only they are retried', async () => {
   const retry = await sendNoticeNotifications(scope, {
     mailer: smtp.mailer,
     publicUrl: 'http://x',
+    sender: 'automatic',
     now: new Date('2025-04-01T11:00:00Z'),
   });
   assert.deepEqual(
