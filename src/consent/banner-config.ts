@@ -3,6 +3,7 @@ import { getConsentNoticeVersion } from '../notice/consent-version.ts';
 import type { Cookie } from '../program/schema.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { type BannerTexts, bannerTexts, rtlLanguages } from './banner-texts.ts';
+import { serviceKey } from './consent-purposes.ts';
 import { currentConsentProgram } from './current-purposes.ts';
 
 export interface BannerService {
@@ -68,7 +69,7 @@ export async function buildBannerConfig(
     const own = cookies.filter((c) => c.category === notice.cookie_category);
     const services = new Map<string, BannerService>();
     for (const c of own) {
-      const key = c.service ?? c.provider.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+      const key = serviceKey(c);
       const service = services.get(key) ?? { key, name: c.provider, cookies: [] };
       const name = cookieName(c);
       if (name) service.cookies.push(name);
@@ -93,7 +94,12 @@ export async function buildBannerConfig(
     lang,
     version: noticeVersion,
     texts,
-    categories: categories.map((c) => ({ key: c.key, name: c.name, description: c.description })),
+    categories: categories.map((c) => ({
+      key: c.key,
+      name: c.name,
+      description: c.description,
+      services: c.services.map((s) => s.name),
+    })),
   });
   const wordingHash = createHash('sha256').update(wording).digest('hex');
   const storedKey = `${scope.workspaceId}:${wordingHash}`;

@@ -16,6 +16,8 @@ export interface HistoryEvent {
   ip_hash: string | null;
   user_agent: string | null;
   gpc: boolean;
+  /** Per-service choices the event carried (service key → allowed), or null. */
+  services: Record<string, boolean> | null;
   prev_hash: string;
   hash: string;
 }
@@ -28,6 +30,13 @@ export interface ConsentProof {
     granted: boolean;
     method: string;
     gpc: boolean;
+    since: string;
+  }[];
+  /** The current choice per service the subject chose one by one. */
+  services: {
+    service: string;
+    granted: boolean;
+    method: string;
     since: string;
   }[];
   events: HistoryEvent[];
@@ -61,6 +70,7 @@ export async function consentHistory(scope: WorkspaceScope, subject: string): Pr
       'consent_events.ip_hash',
       'consent_events.user_agent',
       'consent_events.gpc',
+      'consent_events.services',
       'consent_events.prev_hash',
       'consent_events.hash',
     ])
@@ -73,6 +83,12 @@ export async function consentHistory(scope: WorkspaceScope, subject: string): Pr
     .where('subject', '=', subject)
     .orderBy('data_use')
     .execute();
+  const services = await scope
+    .selectFrom('consent_service_state')
+    .select(['service', 'granted', 'method', 'updated_at'])
+    .where('subject', '=', subject)
+    .orderBy('service')
+    .execute();
   return {
     subject,
     current: state.map((s) => ({
@@ -83,6 +99,12 @@ export async function consentHistory(scope: WorkspaceScope, subject: string): Pr
       gpc: s.gpc,
       since: new Date(s.updated_at).toISOString(),
     })),
+    services: services.map((s) => ({
+      service: s.service,
+      granted: s.granted,
+      method: s.method,
+      since: new Date(s.updated_at).toISOString(),
+    })),
     events: rows.map((r) => ({
       ...r,
       seq: Number(r.seq),
@@ -90,6 +112,14 @@ export async function consentHistory(scope: WorkspaceScope, subject: string): Pr
       wording: r.wording ?? null,
     })),
   };
+}
+
+/** Per-service choices as `key=allowed key=refused`, sorted by key. */
+export function serviceChoicesText(services: Record<string, boolean> | null): string {
+  return Object.entries(services ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v ? 'allowed' : 'refused'}`)
+    .join(' ');
 }
 
 function csvCell(value: unknown): string {
@@ -120,11 +150,17 @@ export function historyToCsv(proof: ConsentProof): string {
     'ip_hash',
     'user_agent',
     'gpc',
+    'services',
     'prev_hash',
     'hash',
   ] as const;
   const lines = [['subject', ...columns].join(',')];
   for (const e of proof.events)
-    lines.push([csvCell(proof.subject), ...columns.map((c) => csvCell(e[c]))].join(','));
+    lines.push(
+      [
+        csvCell(proof.subject),
+        ...columns.map((c) => csvCell(c === 'services' ? serviceChoicesText(e.services) : e[c])),
+      ].join(','),
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,12 @@
 import type { Program } from '../program/load-program.ts';
-import type { ConsentNotice, LegalBasis } from '../program/schema.ts';
+import type { ConsentNotice, Cookie, LegalBasis } from '../program/schema.ts';
 
 /** What the consent module needs from a program, computed once per program hash. */
 export interface ConsentPurposes {
   hash: string;
   notices: Map<string, ConsentNotice>;
+  /** Services a person can refuse one by one: those with cookies in a notice's cookie category. */
+  services: Map<string, ServiceFacts>;
   /** Everything known about one data use, memoised. */
   use(dataUse: string): UseFacts;
 }
@@ -23,6 +25,34 @@ export interface UseFacts {
   known: boolean;
 }
 
+export interface ServiceFacts {
+  key: string;
+  /** The provider, as the banner shows it. */
+  name: string;
+  /** Keys of the consent notices whose cookie category holds this service's cookies. */
+  notices: string[];
+}
+
+/** A cookie's service key: its `service`, or its provider in lower case with `_` for the rest. */
+export function serviceKey(cookie: Cookie): string {
+  return cookie.service ?? cookie.provider.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+function servicesOf(program: Program): Map<string, ServiceFacts> {
+  const services = new Map<string, ServiceFacts>();
+  for (const notice of program.doc.consent_notices) {
+    if (!notice.cookie_category || notice.cookie_category === 'essential') continue;
+    for (const cookie of program.doc.cookies) {
+      if (cookie.category !== notice.cookie_category) continue;
+      const key = serviceKey(cookie);
+      const service = services.get(key) ?? { key, name: cookie.provider, notices: [] };
+      if (!service.notices.includes(notice.key)) service.notices.push(notice.key);
+      services.set(key, service);
+    }
+  }
+  return services;
+}
+
 /** `a` is `b` or one of its descendants in the dotted fideslang hierarchy. */
 export function coversUse(ancestor: string, use: string): boolean {
   return use === ancestor || use.startsWith(`${ancestor}.`);
@@ -39,6 +69,7 @@ export function consentPurposes(program: Program): ConsentPurposes {
   const purposes: ConsentPurposes = {
     hash: program.hash,
     notices,
+    services: servicesOf(program),
     use(dataUse) {
       const known = facts.get(dataUse);
       if (known) return known;

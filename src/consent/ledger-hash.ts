@@ -20,11 +20,17 @@ export interface LedgerRecord {
   ip_hash: string | null;
   user_agent: string | null;
   gpc: boolean;
+  /** Per-service choices (service key → allowed), or null when the event carried none. */
+  services: Record<string, boolean> | null;
 }
 
-/** sha256 over the previous hash and the record: changing or removing any event breaks every later link. */
+/**
+ * sha256 over the previous hash and the record: changing or removing any event breaks every
+ * later link. Per-service choices are hashed only when present (keys in sorted order, as
+ * jsonb does not keep them), so events recorded before they existed keep their hashes.
+ */
 export function ledgerHash(prevHash: string, record: LedgerRecord): string {
-  const ordered: LedgerRecord = {
+  const ordered: Omit<LedgerRecord, 'services'> & { services?: Record<string, boolean> } = {
     workspace_id: record.workspace_id,
     seq: record.seq,
     subject: record.subject,
@@ -42,5 +48,9 @@ export function ledgerHash(prevHash: string, record: LedgerRecord): string {
     user_agent: record.user_agent,
     gpc: record.gpc,
   };
+  if (record.services) {
+    const entries = Object.entries(record.services).sort(([a], [b]) => (a < b ? -1 : 1));
+    ordered.services = Object.fromEntries(entries);
+  }
   return createHash('sha256').update(prevHash).update(JSON.stringify(ordered)).digest('hex');
 }

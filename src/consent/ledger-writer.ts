@@ -92,6 +92,7 @@ interface EventRow {
   ip_hash: string | null;
   user_agent: string | null;
   gpc: boolean;
+  services: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -153,6 +154,7 @@ export async function appendBatch(scope: WorkspaceScope, events: PendingEvent[])
         ip_hash: event.ip_hash,
         user_agent: event.user_agent,
         gpc: event.gpc,
+        services: event.services ? JSON.stringify(event.services) : null,
         prev_hash: prev,
         hash,
       });
@@ -165,13 +167,15 @@ export async function appendBatch(scope: WorkspaceScope, events: PendingEvent[])
     const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
     await sql`
       INSERT INTO consent_events (workspace_id, seq, subject, granted, denied, granted_uses, denied_uses,
-        notice_version, wording_hash, method, jurisdiction, at, page_url, ip_hash, user_agent, gpc, prev_hash, hash)
+        notice_version, wording_hash, method, jurisdiction, at, page_url, ip_hash, user_agent, gpc, services,
+        prev_hash, hash)
       SELECT ${ws}::uuid, * FROM unnest(
         ${col('seq')}::bigint[], ${col('subject')}::text[], ${col('granted')}::jsonb[], ${col('denied')}::jsonb[],
         ${col('granted_uses')}::jsonb[], ${col('denied_uses')}::jsonb[], ${col('notice_version')}::int[],
         ${col('wording_hash')}::text[], ${col('method')}::text[], ${col('jurisdiction')}::text[],
         ${col('at')}::timestamptz[], ${col('page_url')}::text[], ${col('ip_hash')}::text[],
-        ${col('user_agent')}::text[], ${col('gpc')}::boolean[], ${col('prev_hash')}::text[], ${col('hash')}::text[])
+        ${col('user_agent')}::text[], ${col('gpc')}::boolean[], ${col('services')}::jsonb[],
+        ${col('prev_hash')}::text[], ${col('hash')}::text[])
     `.execute(trx);
     // One row per subject and use: a later event in the batch overrides an earlier one.
     const state = new Map<string, StateRow>();
@@ -208,10 +212,82 @@ export async function appendBatch(scope: WorkspaceScope, events: PendingEvent[])
           updated_at = EXCLUDED.updated_at
       `.execute(trx);
     }
+    await upsertServiceState(trx, ws, events, results);
+    await addDailyCounts(trx, ws, events);
     await tx
       .insertInto('consent_chain_heads', { seq, hash: prev })
       .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ seq, hash: prev }))
       .execute();
     return results;
   });
+}
+
+/** The current choice per subject and service; a later event in the batch overrides an earlier one. */
+async function upsertServiceState(
+  trx: Kysely<Database>,
+  ws: string,
+  events: PendingEvent[],
+  results: AppendedEvent[],
+): Promise<void> {
+  const state = new Map<
+    string,
+    { subject: string; service: string; granted: boolean; method: string; seq: number; at: string }
+  >();
+  events.forEach((event, i) => {
+    for (const [service, granted] of Object.entries(event.services ?? {}))
+      state.set(`${event.subject}\0${service}`, {
+        subject: event.subject,
+        service,
+        granted,
+        method: event.method,
+        seq: results[i]!.seq,
+        at: event.at,
+      });
+  });
+  if (state.size === 0) return;
+  const rows = [...state.values()];
+  const c = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  await sql`
+    INSERT INTO consent_service_state (workspace_id, subject, service, granted, method, event_seq, updated_at)
+    SELECT ${ws}::uuid, * FROM unnest(${c('subject')}::text[], ${c('service')}::text[], ${c('granted')}::boolean[],
+      ${c('method')}::text[], ${c('seq')}::bigint[], ${c('at')}::timestamptz[])
+    ON CONFLICT (workspace_id, subject, service) DO UPDATE SET
+      granted = EXCLUDED.granted, method = EXCLUDED.method, event_seq = EXCLUDED.event_seq,
+      updated_at = EXCLUDED.updated_at
+  `.execute(trx);
+}
+
+/**
+ * Adds the batch to the per-day counts the console's chart reads (see consent-stats.ts): for
+ * each UTC day and notice, how many events granted and how many denied it.
+ */
+async function addDailyCounts(trx: Kysely<Database>, ws: string, events: PendingEvent[]): Promise<void> {
+  const counts = new Map<string, { day: string; key: string; granted: number; denied: number }>();
+  const add = (day: string, key: string, granted: boolean) => {
+    const id = `${day}\0${key}`;
+    let c = counts.get(id);
+    if (!c) {
+      c = { day, key, granted: 0, denied: 0 };
+      counts.set(id, c);
+    }
+    if (granted) c.granted += 1;
+    else c.denied += 1;
+  };
+  for (const event of events) {
+    // `at` is an ISO timestamp in UTC: its first ten characters are the UTC date.
+    const day = event.at.slice(0, 10);
+    for (const key of event.granted) add(day, key, true);
+    for (const key of event.denied) add(day, key, false);
+  }
+  if (counts.size === 0) return;
+  const rows = [...counts.values()];
+  const c = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  await sql`
+    INSERT INTO consent_daily_counts (workspace_id, day, notice_key, granted, denied)
+    SELECT ${ws}::uuid, * FROM unnest(${c('day')}::date[], ${c('key')}::text[], ${c('granted')}::bigint[],
+      ${c('denied')}::bigint[])
+    ON CONFLICT (workspace_id, day, notice_key) DO UPDATE SET
+      granted = consent_daily_counts.granted + EXCLUDED.granted,
+      denied = consent_daily_counts.denied + EXCLUDED.denied
+  `.execute(trx);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { getConsentNoticeVersion } from '../notice/consent-version.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import type { ConsentPurposes } from './consent-purposes.ts';
 import { type CurrentConsentProgram, currentConsentProgram } from './current-purposes.ts';
 import { ledgerWriterFor, type PendingEvent } from './ledger-writer.ts';
 import { keyedHash, workspaceSecret } from './workspace-secret.ts';
@@ -20,6 +21,11 @@ export const consentInputSchema = z.object({
   subject: subjectSchema,
   /** Notice key → granted (true) or denied (false). */
   choices: z.record(z.string(), z.boolean()),
+  /**
+   * Service key (from the program's cookie register) → allowed (true) or refused (false), for
+   * services inside the notices chosen here. A choice stays until the person changes it.
+   */
+  services: z.record(z.string().max(100), z.boolean()).optional(),
   method: z.enum(consentMethods).default('api'),
   /** The consent notice version shown (0 before any notice is published). */
   notice_version: z.number().int().min(0).optional(),
@@ -44,6 +50,7 @@ export interface RecordedConsent {
   subject: string;
   granted: string[];
   denied: string[];
+  services: Record<string, boolean> | null;
   notice_version: number;
   at: string;
 }
@@ -66,6 +73,7 @@ export async function recordConsent(
     subject: input.subject,
     granted: event.granted,
     denied: event.denied,
+    services: event.services,
     notice_version: event.notice_version,
     at: event.at,
   };
@@ -119,6 +127,35 @@ export async function recordConsentBatch(
   );
 }
 
+/**
+ * Service keys must be services of the program's cookie register shown under a consent
+ * notice, and the event must choose that notice too: a service is chosen inside its category.
+ */
+function checkServices(purposes: ConsentPurposes, input: ConsentInput): void {
+  const problems: { path: string; message: string }[] = [];
+  for (const key of Object.keys(input.services ?? {})) {
+    const service = purposes.services.get(key);
+    if (!service) {
+      problems.push({
+        path: `body.services.${key}`,
+        message: `not a service of the program's cookie register (known: ${[...purposes.services.keys()].join(', ') || 'none'})`,
+      });
+    } else if (!service.notices.some((n) => Object.hasOwn(input.choices, n))) {
+      problems.push({
+        path: `body.services.${key}`,
+        message: `belongs to consent notice ${service.notices.join(' or ')}, which this event does not choose: add it to choices`,
+      });
+    }
+  }
+  if (problems.length) {
+    throw new AppError(
+      'validation_failed',
+      `invalid service choice: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      { details: problems },
+    );
+  }
+}
+
 /** Checks a choice against the program and turns it into a ledger event (no write). */
 export async function prepareConsent(
   scope: WorkspaceScope,
@@ -146,6 +183,7 @@ export async function prepareConsent(
       details: [{ path: 'body.choices', message: 'at least one notice key' }],
     });
   }
+  checkServices(purposes, input);
   if (input.wording_hash && !knownWordings.has(`${scope.workspaceId}:${input.wording_hash}`)) {
     const shown = await scope
       .selectFrom('consent_wordings')
@@ -190,6 +228,7 @@ export async function prepareConsent(
     ip_hash: facts.ip ? keyedHash(secret, 'ip', facts.ip) : null,
     user_agent: facts.userAgent?.slice(0, 500) ?? null,
     gpc: input.gpc,
+    services: input.services && Object.keys(input.services).length ? input.services : null,
     notice_of_use: noticeOfUse,
   };
 }

@@ -62,6 +62,7 @@ export async function verifyLedger(scope: WorkspaceScope, pageSize = 5000): Prom
         ip_hash: row.ip_hash,
         user_agent: row.user_agent,
         gpc: row.gpc,
+        services: row.services,
       });
       if (recomputed !== row.hash) {
         problems.push({

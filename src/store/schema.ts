@@ -146,6 +146,8 @@ export interface ConsentEventsTable {
   ip_hash: string | null;
   user_agent: string | null;
   gpc: boolean;
+  /** Per-service choices the event carried (service key → allowed); null when none. */
+  services: Json<Record<string, boolean>> | null;
   prev_hash: string;
   hash: string;
 }
@@ -167,6 +169,25 @@ export interface ConsentStateTable {
   notice_version: number;
   event_seq: number;
   updated_at: Timestamp;
+}
+
+export interface ConsentServiceStateTable {
+  workspace_id: string;
+  subject: string;
+  service: string;
+  granted: boolean;
+  method: string;
+  event_seq: number;
+  updated_at: Timestamp;
+}
+
+export interface ConsentDailyCountsTable {
+  workspace_id: string;
+  /** UTC date, YYYY-MM-DD. */
+  day: string;
+  notice_key: string;
+  granted: number;
+  denied: number;
 }
 
 export interface SubjectRestrictionsTable {
@@ -577,6 +598,8 @@ export interface Database {
   consent_events: ConsentEventsTable;
   consent_chain_heads: ConsentChainHeadsTable;
   consent_state: ConsentStateTable;
+  consent_service_state: ConsentServiceStateTable;
+  consent_daily_counts: ConsentDailyCountsTable;
   subject_restrictions: SubjectRestrictionsTable;
   subscriptions: SubscriptionsTable;
   suppressions: SuppressionsTable;
