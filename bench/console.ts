@@ -93,6 +93,20 @@ try {
      FROM generate_series(1, $2::int) i`,
     [ws, events, now],
   );
+  // The ledger writer keeps per-day counts as it appends; events seeded by hand are counted
+  // as migration 0411 counts existing events.
+  await client.query(
+    `INSERT INTO consent_daily_counts (workspace_id, day, notice_key, granted, denied)
+     SELECT p.workspace_id, p.day, c.key, coalesce(sum(p.n) FILTER (WHERE c.granted), 0),
+       coalesce(sum(p.n) FILTER (WHERE NOT c.granted), 0)
+     FROM (SELECT workspace_id, (at AT TIME ZONE 'UTC')::date AS day, granted, denied, count(*) AS n
+           FROM consent_events WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4) p
+     CROSS JOIN LATERAL (
+       SELECT value AS key, true AS granted FROM jsonb_array_elements_text(p.granted)
+       UNION ALL SELECT value, false FROM jsonb_array_elements_text(p.denied)) c
+     GROUP BY 1, 2, 3`,
+    [ws],
+  );
   await client.query(
     `INSERT INTO suppressions (id, workspace_id, address_hash, list, reason, source, created_at)
      SELECT gen_random_uuid(), $1, md5(i::text) || md5((i + 1)::text), NULL, 'bounce', 'import', $3
@@ -129,10 +143,10 @@ try {
   const cursor = encodeURIComponent(String(page1.next));
   const dueBefore = new Date(now.getTime() + 40 * 86_400_000).toISOString().slice(0, 10);
   const hash = addressHash(await workspaceSecret(scope), 'bounced@example.com');
-  const from30 = new Date(now.getTime() - 29 * 86_400_000);
-  from30.setUTCHours(0, 0, 0, 0);
+  const from30 = new Date(now.getTime() - 29 * 86_400_000).toISOString().slice(0, 10);
+  const today = now.toISOString().slice(0, 10);
 
-  const calls: { name: string; path: string; sql: string; params: unknown[]; noJit?: boolean }[] = [
+  const calls: { name: string; path: string; sql: string; params: unknown[] }[] = [
     {
       name: 'requests, first page',
       path: '/api/requests?limit=50',
@@ -193,15 +207,9 @@ try {
     {
       name: 'consent stats, 30 days',
       path: '/api/consent/stats?days=30',
-      sql: `WITH p AS (SELECT (at AT TIME ZONE 'UTC')::date AS d, granted, denied, count(*) AS n
-              FROM consent_events WHERE workspace_id = $1 AND at >= $2 AND at <= $3 GROUP BY 1, 2, 3)
-            SELECT p.d, k.key, sum(p.n) FILTER (WHERE k.g), sum(p.n) FILTER (WHERE NOT k.g)
-            FROM p CROSS JOIN LATERAL (
-              SELECT value AS key, true AS g FROM jsonb_array_elements_text(p.granted)
-              UNION ALL SELECT value, false FROM jsonb_array_elements_text(p.denied)) k
-            GROUP BY 1, 2`,
-      params: [ws, from30, now],
-      noJit: true,
+      sql: `SELECT day, notice_key, granted, denied FROM consent_daily_counts
+            WHERE workspace_id = $1 AND day >= $2::date AND day <= $3::date`,
+      params: [ws, from30, today],
     },
   ];
 
@@ -212,12 +220,7 @@ try {
   const rows: string[] = [];
   for (const call of calls) {
     const api = await time(() => http(call.path));
-    const hand = await time(async () => {
-      // The stats query runs as the server runs it: JIT off in its own transaction.
-      if (call.noJit) await client.query('BEGIN; SET LOCAL jit = off');
-      await client.query(call.sql, call.params);
-      if (call.noJit) await client.query('COMMIT');
-    });
+    const hand = await time(() => client.query(call.sql, call.params));
     const line = `| ${call.name} | ${api.p50.toFixed(1)} | ${api.p95.toFixed(1)} | ${hand.p50.toFixed(1)} | ${(api.p50 / hand.p50).toFixed(1)}× | ${api.p95 < 100 ? 'yes' : 'no'} |`;
     console.log(line);
     rows.push(line);
@@ -233,8 +236,8 @@ ${others.toLocaleString('en')} suppressions and ${others.toLocaleString('en')} a
 \`pg\` in the same run; "hand" includes no HTTP, JSON or auth, so the ratio is the whole server's overhead.
 Audited reads (history, suppression search) also append a hash-chained audit entry per call.
 Tables are VACUUM ANALYZEd after seeding, as autovacuum leaves them. The stats call reads
-every event in the window (~82,000 at this scale); keeping it under 100 ms at this volume
-needs a per-day rollup maintained as events are written.
+the per-day counts the ledger writer keeps (one row per day and notice, written with the
+events), not the ~82,000 events in the window; the hand query reads the same counts.
 
 | Call | API p50 | API p95 | Hand SQL p50 | Ratio | p95 < 100 ms |
 |---|---|---|---|---|---|

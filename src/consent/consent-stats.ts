@@ -22,40 +22,35 @@ export function utcDays(now: Date, days: number): string[] {
 
 /**
  * Counts, per notice and UTC day, how many ledger events granted and denied it over the last
- * `days` days (today included). One query over the (workspace_id, at) index; events are
- * grouped by day and choice first, so the JSON arrays are expanded once per distinct choice
- * rather than once per event (and the planner's estimate stays small enough not to JIT). Every
- * notice of the current program is listed, with zero days, plus any older notice still in
- * the ledger, so the chart's axes do not depend on which purposes happened to get choices.
+ * `days` days (today included). Reads the per-day counts the ledger writer keeps
+ * (`consent_daily_counts`, written in the transaction that appends the events), so the cost
+ * does not grow with the ledger. Events stamped after `now` (a clock set back) are taken
+ * out again, as a count over the ledger up to `now` would not see them. Every notice of the
+ * current program is listed, with zero days, plus any older notice still in the ledger, so
+ * the chart's axes do not depend on which purposes happened to get choices.
  */
 export async function consentStats(
   scope: WorkspaceScope,
   options: { days: number; now: Date },
 ): Promise<{ purposes: PurposeDays[] }> {
   const dates = utcDays(options.now, options.days);
-  const from = new Date(`${dates[0]}T00:00:00Z`);
-  // The planner guesses 100 elements per JSON array, so on a big ledger it estimates millions of
-  // rows and compiles the query with JIT, which costs more than the query itself: off here.
-  const rows = await scope.transaction(async (tx) => {
-    await sql`SET LOCAL jit = off`.execute(tx.db);
-    return sql<{ date: string; key: string; granted: string | number; denied: string | number }>`
-    WITH per_day AS (
-      SELECT (e.at AT TIME ZONE 'UTC')::date AS day, e.granted, e.denied, count(*) AS n
-      FROM consent_events e
-      WHERE e.workspace_id = ${scope.workspaceId} AND e.at >= ${from} AND e.at <= ${options.now}
-      GROUP BY 1, 2, 3
-    )
-    SELECT to_char(p.day, 'YYYY-MM-DD') AS date, c.key,
-           coalesce(sum(p.n) FILTER (WHERE c.granted), 0) AS granted,
-           coalesce(sum(p.n) FILTER (WHERE NOT c.granted), 0) AS denied
-    FROM per_day p
+  const tomorrow = new Date(Date.parse(`${dates.at(-1)}T00:00:00Z`) + dayMs);
+  const ws = scope.workspaceId;
+  const rows = await sql<{ date: string; key: string; granted: string | number; denied: string | number }>`
+    SELECT to_char(day, 'YYYY-MM-DD') AS date, notice_key AS key, granted, denied
+    FROM consent_daily_counts
+    WHERE workspace_id = ${ws} AND day >= ${dates[0]}::date AND day <= ${dates.at(-1)}::date
+    UNION ALL
+    SELECT to_char((e.at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), c.key,
+           -count(*) FILTER (WHERE c.granted), -count(*) FILTER (WHERE NOT c.granted)
+    FROM consent_events e
     CROSS JOIN LATERAL (
-      SELECT g.value AS key, true AS granted FROM jsonb_array_elements_text(p.granted) AS g(value)
+      SELECT g.value AS key, true AS granted FROM jsonb_array_elements_text(e.granted) AS g(value)
       UNION ALL
-      SELECT d.value, false FROM jsonb_array_elements_text(p.denied) AS d(value)
+      SELECT d.value, false FROM jsonb_array_elements_text(e.denied) AS d(value)
     ) c
-    GROUP BY 1, 2`.execute(tx.db);
-  });
+    WHERE e.workspace_id = ${ws} AND e.at > ${options.now} AND e.at < ${tomorrow}
+    GROUP BY 1, 2`.execute(scope.db);
   const names = new Map<string, string>();
   try {
     const { program } = await currentConsentProgram(scope);
@@ -67,7 +62,13 @@ export async function consentStats(
   const counts = new Map<string, Map<string, { granted: number; denied: number }>>();
   for (const r of rows.rows) {
     if (!counts.has(r.key)) counts.set(r.key, new Map());
-    counts.get(r.key)?.set(r.date, { granted: Number(r.granted), denied: Number(r.denied) });
+    const day = counts.get(r.key)!;
+    const c = day.get(r.date) ?? { granted: 0, denied: 0 };
+    c.granted += Number(r.granted);
+    c.denied += Number(r.denied);
+    if (c.granted === 0 && c.denied === 0) day.delete(r.date);
+    else day.set(r.date, c);
+    if (day.size === 0) counts.delete(r.key);
   }
   const keys = [...names.keys(), ...[...counts.keys()].filter((k) => !names.has(k)).sort()];
   return {
