@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { getProgramVersion } from '../program/current-program.ts';
 import { PREPARED } from '../store/open-store.ts';
@@ -21,6 +21,7 @@ export type DecisionReasonCode =
   | 'do_not_contact'
   | 'gpc'
   | 'suppressed'
+  | 'service_refused'
   | 'unknown_purpose';
 
 export interface DecisionReason {
@@ -41,6 +42,13 @@ export interface DecisionQuery {
   purpose: string;
   /** The request carried an opt-out preference signal (Sec-GPC: 1). */
   gpc?: boolean;
+  /** The service (cookie register `service` key) that would process the data. */
+  service?: string | undefined;
+}
+
+export interface DecideOptions {
+  /** Where the nth question's service came from, for the 422 on an unknown service. */
+  servicePath?(index: number): string;
 }
 
 interface StateRow {
@@ -57,9 +65,17 @@ interface SubjectFacts {
   state: StateRow[];
   restrictions: RestrictionRow[];
   suppressed: boolean;
+  /** Service key → allowed, for the services the subject chose one by one. */
+  services: Map<string, boolean>;
 }
 
-type FactRow = { k: 'p' | 's' | 'r' | 'x'; a: string; b: string | null; g: boolean | null; j: unknown };
+type FactRow = {
+  k: 'p' | 's' | 'r' | 'x' | 'v';
+  a: string;
+  b: string | null;
+  g: boolean | null;
+  j: unknown;
+};
 
 /**
  * The subject condition. One subject (the decision API's usual question) compares with a
@@ -82,7 +98,11 @@ export const subjectSlots = 16;
  * once with one indexed query: the current program's hash, the subjects' consent state,
  * their restrictions and suppression entries. The program itself is compiled once per hash.
  */
-export async function decide(scope: WorkspaceScope, queries: DecisionQuery[]): Promise<Decision[]> {
+export async function decide(
+  scope: WorkspaceScope,
+  queries: DecisionQuery[],
+  options: DecideOptions = {},
+): Promise<Decision[]> {
   const subjects = [...new Set(queries.map((q) => q.subject))];
   const addresses = subjects.map(subjectAddress).filter((a): a is string => a !== undefined);
   const secret = addresses.length ? await workspaceSecret(scope) : undefined;
@@ -93,7 +113,7 @@ export async function decide(scope: WorkspaceScope, queries: DecisionQuery[]): P
   }
   const ws = scope.workspaceId;
   // Raw SQL for the UNION; every branch filters on the scope's workspace id.
-  const { rows } = await sql<FactRow>`${sql.raw(PREPARED)}
+  const facts = sql<FactRow>`${sql.raw(PREPARED)}
     SELECT 'p' AS k, p.hash AS a, NULL AS b, NULL::boolean AS g, NULL::jsonb AS j
       FROM (SELECT hash FROM program_versions WHERE workspace_id = ${ws} ORDER BY version DESC LIMIT 1) p
     UNION ALL
@@ -106,8 +126,18 @@ export async function decide(scope: WorkspaceScope, queries: DecisionQuery[]): P
     UNION ALL
     SELECT 'x', address_hash, list, NULL, NULL
       FROM suppressions WHERE workspace_id = ${ws} AND address_hash = ANY(${[...hashes.keys()]}::text[]) AND list IS NULL
-  `.execute(scope.db);
-  return answer(scope, queries, subjects, hashes, rows);
+  `;
+  const { rows } = await (queries.some((q) => q.service !== undefined)
+    ? sql<FactRow>`${facts} UNION ALL ${serviceFacts(sql`${ws}`, subjects)}`
+    : facts
+  ).execute(scope.db);
+  return answer(scope, queries, subjects, hashes, rows, options);
+}
+
+/** The subjects' per-service choices: read only for questions that name a service. */
+function serviceFacts(workspace: RawBuilder<unknown>, subjects: string[]) {
+  return sql`SELECT 'v', subject, service, granted, NULL
+      FROM consent_service_state WHERE workspace_id = ${workspace} AND ${subjectIn(subjects)}`;
 }
 
 async function answer(
@@ -116,10 +146,11 @@ async function answer(
   subjects: string[],
   hashes: Map<string, string>,
   rows: FactRow[],
+  options: DecideOptions,
 ): Promise<Decision[]> {
   let programHash: string | undefined;
   const facts = new Map<string, SubjectFacts>(
-    subjects.map((s) => [s, { state: [], restrictions: [], suppressed: false }]),
+    subjects.map((s) => [s, { state: [], restrictions: [], suppressed: false, services: new Map() }]),
   );
   for (const row of rows) {
     if (row.k === 'p') programHash = row.a;
@@ -128,6 +159,8 @@ async function answer(
       facts.get(row.a)?.state.push({ use: row.b!, granted: row.g === true, gpc, method });
     } else if (row.k === 'r') {
       facts.get(row.a)?.restrictions.push({ kind: row.b!, purposes: (row.j as string[] | null) ?? null });
+    } else if (row.k === 'v') {
+      facts.get(row.a)?.services.set(row.b!, row.g === true);
     } else {
       const subject = hashes.get(row.a);
       const f = subject ? facts.get(subject) : undefined;
@@ -136,7 +169,29 @@ async function answer(
   }
   if (!programHash) throw new AppError('not_found', 'no program has been pushed yet: run `custodian push`');
   const purposes = await purposesFor(scope, programHash);
+  checkServices(purposes, queries, options);
   return queries.map((q) => decideOne(purposes, q, facts.get(q.subject)!));
+}
+
+function checkServices(purposes: ConsentPurposes, queries: DecisionQuery[], options: DecideOptions): void {
+  const unknown = queries.flatMap((q, i) =>
+    q.service !== undefined && !purposes.services.has(q.service)
+      ? [
+          {
+            path: options.servicePath?.(i) ?? 'service',
+            message: `"${q.service}" is not a service of the program's cookie register (known: ${[...purposes.services.keys()].join(', ') || 'none'})`,
+          },
+        ]
+      : [],
+  );
+  if (unknown.length)
+    throw new AppError(
+      'validation_failed',
+      `unknown service: ${unknown.map((u) => `${u.path}: ${u.message}`).join('; ')}`,
+      {
+        details: unknown,
+      },
+    );
 }
 
 /**
@@ -149,12 +204,13 @@ export async function decideWithApiKey(
   db: Kysely<Database>,
   keyHash: string,
   queries: DecisionQuery[],
+  options: DecideOptions = {},
 ): Promise<Decision[] | undefined | 'fallback'> {
   const subjects = [...new Set(queries.map((q) => q.subject))];
   if (subjects.some((s) => subjectAddress(s) !== undefined)) return 'fallback';
   // Every branch is bound to the key's workspace: the key is the scope.
   // Prepared on PostgreSQL: planning this UNION costs more than running it.
-  const { rows } = await sql<FactRow | { k: 'w'; a: string }>`${sql.raw(PREPARED)}
+  const facts = sql<FactRow | { k: 'w'; a: string }>`${sql.raw(PREPARED)}
     WITH key AS (SELECT workspace_id FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL)
     SELECT 'w' AS k, workspace_id::text AS a, NULL AS b, NULL::boolean AS g, NULL::jsonb AS j FROM key
     UNION ALL
@@ -169,11 +225,18 @@ export async function decideWithApiKey(
     SELECT 'r', subject, kind, NULL, purposes
       FROM subject_restrictions
      WHERE workspace_id = (SELECT workspace_id FROM key) AND ${subjectIn(subjects)} AND lifted_at IS NULL
-  `.execute(db);
+  `;
+  // A question naming a service reads the service choices too (the same query with one more branch).
+  const { rows } = await (queries.some((q) => q.service !== undefined)
+    ? sql<
+        FactRow | { k: 'w'; a: string }
+      >`${facts} UNION ALL ${serviceFacts(sql`(SELECT workspace_id FROM key)`, subjects)}`
+    : facts
+  ).execute(db);
   const workspace = rows.find((r) => r.k === 'w');
   if (!workspace) return undefined;
-  const facts = rows.filter((r): r is FactRow => r.k !== 'w');
-  return answer(new WorkspaceScope(db, workspace.a), queries, subjects, new Map(), facts);
+  const found = rows.filter((r): r is FactRow => r.k !== 'w');
+  return answer(new WorkspaceScope(db, workspace.a), queries, subjects, new Map(), found, options);
 }
 
 const byHash = new Map<string, ConsentPurposes>();
@@ -233,6 +296,18 @@ function decideOne(purposes: ConsentPurposes, q: DecisionQuery, f: SubjectFacts)
   if (q.gpc && use.soldOrShared) deny('gpc', 'the request carries an opt-out preference signal (GPC)');
   if (f.suppressed && coversUse('marketing.communications', q.purpose))
     deny('suppressed', 'the address is on the suppression list');
+  const service = q.service === undefined ? undefined : purposes.services.get(q.service);
+  if (service && f.services.get(service.key) === false) {
+    // A refusal counts for the purposes of the notices it was refused under (its categories).
+    const under = service.notices.filter((key) =>
+      purposes.notices.get(key)?.data_uses.some((u) => coversUse(u, q.purpose)),
+    );
+    if (under.length)
+      deny(
+        'service_refused',
+        `the person refused ${service.name} (${service.key}) inside ${under.map((k) => purposes.notices.get(k)!.name).join(', ')}`,
+      );
+  }
   const state = f.state
     .filter((s) => coversUse(s.use, q.purpose))
     .sort((a, b) => b.use.length - a.use.length)[0];

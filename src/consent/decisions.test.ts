@@ -106,6 +106,114 @@ describe('decision API', () => {
     assert.equal((await ask('user:5', 'analytics.reporting', '&gpc=1')).allowed, true);
   });
 
+  test('a service refused inside an allowed category is denied with service_refused; unknown services are a 422', async () => {
+    const recorded = await call('POST', '/api/consent', {
+      subject: 'user:svc',
+      choices: { analytics: true, marketing: true },
+      services: { hotjar: false, google_analytics: true },
+    });
+    assert.equal(recorded.status, 201, JSON.stringify(recorded.json));
+    assert.deepEqual(await ask('user:svc', 'analytics.reporting', '&service=hotjar'), {
+      allowed: false,
+      codes: ['service_refused'],
+    });
+    const { json } = await call(
+      'GET',
+      '/api/decisions?subject=user:svc&purpose=analytics.reporting&service=hotjar',
+    );
+    assert.match(
+      (json.reasons as { detail: string }[])[0]!.detail,
+      /refused Hotjar \(hotjar\) inside Analytics/,
+    );
+    assert.deepEqual(await ask('user:svc', 'analytics.reporting', '&service=google_analytics'), {
+      allowed: true,
+      codes: ['consent_given'],
+    });
+    assert.deepEqual(await ask('user:svc', 'analytics.reporting'), {
+      allowed: true,
+      codes: ['consent_given'],
+    });
+    // Refused under Analytics only: a marketing question about it is answered by the category.
+    assert.deepEqual(await ask('user:svc', 'marketing.advertising.third_party.targeted', '&service=hotjar'), {
+      allowed: true,
+      codes: ['consent_given'],
+    });
+    assert.deepEqual(await ask('user:svc', 'marketing.advertising.third_party.targeted', '&service=adnet'), {
+      allowed: true,
+      codes: ['consent_given'],
+    });
+
+    // The documented route answers the same for subjects the one-query path hands over (e-mail).
+    await call('POST', '/api/consent', {
+      subject: 'email:svc@example.com',
+      choices: { analytics: true },
+      services: { hotjar: false },
+    });
+    assert.deepEqual(await ask('email:svc@example.com', 'analytics.reporting', '&service=hotjar'), {
+      allowed: false,
+      codes: ['service_refused'],
+    });
+
+    const batch = await call('POST', '/api/decisions/batch', {
+      questions: [
+        { subject: 'user:svc', purpose: 'analytics.reporting', service: 'hotjar' },
+        { subject: 'user:svc', purpose: 'analytics.reporting', service: 'google_analytics' },
+        { subject: 'email:svc@example.com', purpose: 'analytics.reporting', service: 'hotjar' },
+        { subject: 'user:svc', purpose: 'analytics.reporting' },
+      ],
+    });
+    assert.equal(batch.status, 200, JSON.stringify(batch.json));
+    assert.deepEqual(
+      (batch.json.decisions as { allowed: boolean; reasons: { code: string }[] }[]).map((d) => [
+        d.allowed,
+        d.reasons[0]!.code,
+      ]),
+      [
+        [false, 'service_refused'],
+        [true, 'consent_given'],
+        [false, 'service_refused'],
+        [true, 'consent_given'],
+      ],
+    );
+
+    const paths = (json: Record<string, unknown>) =>
+      ((json.error as { details: { path: string }[] }).details ?? []).map((d) => d.path);
+    for (const service of ['hotjr', '']) {
+      const res = await call(
+        'GET',
+        `/api/decisions?subject=user:svc&purpose=analytics.reporting&service=${service}`,
+      );
+      assert.equal(res.status, 422, JSON.stringify(res.json));
+      assert.deepEqual(paths(res.json), ['query.service']);
+    }
+    const unknownInBatch = await call('POST', '/api/decisions/batch', {
+      questions: [
+        { subject: 'user:svc', purpose: 'analytics.reporting', service: 'hotjar' },
+        { subject: 'user:svc', purpose: 'analytics.reporting', service: 'hotjr' },
+      ],
+    });
+    assert.equal(unknownInBatch.status, 422);
+    assert.deepEqual(paths(unknownInBatch.json), ['body.questions.1.service']);
+    const unknownInConsent = await call('POST', '/api/consent', {
+      subject: 'user:svc',
+      choices: { analytics: true },
+      services: { hotjr: true },
+    });
+    assert.equal(unknownInConsent.status, 422);
+    assert.deepEqual(paths(unknownInConsent.json), ['body.services.hotjr']);
+
+    // Allowed again: the next question sees it.
+    await call('POST', '/api/consent', {
+      subject: 'user:svc',
+      choices: { analytics: true },
+      services: { hotjar: true },
+    });
+    assert.deepEqual(await ask('user:svc', 'analytics.reporting', '&service=hotjar'), {
+      allowed: true,
+      codes: ['consent_given'],
+    });
+  });
+
   test('batch answers many questions in order', async () => {
     const { status, json } = await call('POST', '/api/decisions/batch', {
       questions: [

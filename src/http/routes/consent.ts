@@ -5,7 +5,7 @@ import { bannerBundle } from '../../consent/banner-bundle.ts';
 import { buildBannerConfig } from '../../consent/banner-config.ts';
 import { consentHistory, historyToCsv } from '../../consent/consent-history.ts';
 import { currentConsentProgram } from '../../consent/current-purposes.ts';
-import { decide } from '../../consent/decide.ts';
+import { decide, decideWithApiKey } from '../../consent/decide.ts';
 import { decideTogether } from '../../consent/decide-together.ts';
 import { publicWorkspace } from '../../consent/public-workspace.ts';
 import { RateLimiter } from '../../consent/rate-limit.ts';
@@ -31,16 +31,22 @@ import { clientAddress, registerConsentPages } from './consent-pages.ts';
 
 const purposeSchema = z.string().min(1).max(200);
 
+const serviceSchema = z.string().min(1).max(100);
+
 const decisionQuery = z.object({
   subject: subjectSchema,
   purpose: purposeSchema,
   gpc: z.enum(['true', 'false', '1', '0']).optional(),
+  /** A service of the cookie register: denied when the person refused it (`service_refused`). */
+  service: serviceSchema.optional(),
 });
 
 const bannerEventSchema = z.object({
   site: z.string().max(64).optional(),
   device: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a device id of 8–64 letters, digits, _ or -'),
   choices: z.record(z.string().max(100), z.boolean()),
+  /** Service key → allowed, for services inside the categories chosen. */
+  services: z.record(z.string().max(100), z.boolean()).optional(),
   version: z.number().int().min(0),
   wording_hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
   method: z.enum(['banner', 'gpc']).default('banner'),
@@ -48,6 +54,19 @@ const bannerEventSchema = z.object({
   page_url: z.string().max(2000).optional(),
   jurisdiction: z.string().max(20).optional(),
 });
+
+/** A 422 naming the query fields, as the documented routes answer. */
+function invalidQuery(error: z.ZodError): AppError {
+  const details = error.issues.map((i) => ({
+    path: ['query', ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+  return new AppError(
+    'validation_failed',
+    `invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    { details },
+  );
+}
 
 function cors(c: Context): void {
   c.header('Access-Control-Allow-Origin', '*');
@@ -165,6 +184,31 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
     async ({ scope }) => verifyLedger(scope),
   );
 
+  // A question naming a service, with a Bearer key: answered here, as the hot path below
+  // reads only subject, purpose and gpc. Unknown keys and e-mail subjects go on (the hot path
+  // passes them to the documented route, which checks the service).
+  app.get('/api/decisions', async (c, next) => {
+    const service = c.req.query('service');
+    const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (service === undefined || !key) return next();
+    const query = decisionQuery.safeParse({
+      subject: c.req.query('subject'),
+      purpose: c.req.query('purpose'),
+      gpc: c.req.query('gpc'),
+      service,
+    });
+    if (!query.success) throw invalidQuery(query.error);
+    const gpc = query.data.gpc === 'true' || query.data.gpc === '1' || c.req.header('sec-gpc') === '1';
+    const decisions = await decideWithApiKey(
+      c.get('services').store.db,
+      hashKey(key),
+      [{ subject: query.data.subject, purpose: query.data.purpose, gpc, service }],
+      { servicePath: () => 'query.service' },
+    );
+    if (!Array.isArray(decisions)) return next();
+    return c.json(decisions[0]!, 200);
+  });
+
   // Hot path: a Bearer key and the decision facts are looked up in one query. Anything
   // else (console sessions, e-mail subjects, bad input, unknown keys) goes on to the
   // documented route below, which answers with the usual checks and errors.
@@ -198,7 +242,11 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
     },
     async ({ scope, query, c }) => {
       const gpc = query.gpc === 'true' || query.gpc === '1' || c.req.header('sec-gpc') === '1';
-      const [decision] = await decide(scope, [{ subject: query.subject, purpose: query.purpose, gpc }]);
+      const [decision] = await decide(
+        scope,
+        [{ subject: query.subject, purpose: query.purpose, gpc, service: query.service }],
+        { servicePath: () => 'query.service' },
+      );
       return c.json(decision!, 200);
     },
   );
@@ -213,12 +261,27 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
       role: 'auditor',
       body: z.object({
         questions: z
-          .array(z.object({ subject: subjectSchema, purpose: purposeSchema, gpc: z.boolean().optional() }))
+          .array(
+            z.object({
+              subject: subjectSchema,
+              purpose: purposeSchema,
+              gpc: z.boolean().optional(),
+              service: serviceSchema.optional(),
+            }),
+          )
           .min(1)
           .max(1000),
       }),
     },
-    async ({ scope, body, c }) => c.json({ decisions: await decide(scope, body.questions) }, 200),
+    async ({ scope, body, c }) =>
+      c.json(
+        {
+          decisions: await decide(scope, body.questions, {
+            servicePath: (i) => `body.questions.${i}.service`,
+          }),
+        },
+        200,
+      ),
   );
 
   route(
@@ -334,6 +397,7 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
         {
           subject: `device:${body.device}`,
           choices: body.choices,
+          services: body.services,
           method: body.method,
           notice_version: body.version,
           wording_hash: body.wording_hash,
@@ -350,6 +414,7 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
         v: recorded.notice_version,
         g: recorded.granted,
         d: recorded.denied,
+        ...(recorded.services ? { x: recorded.services } : {}),
         t: recorded.at,
       });
       return { seq: recorded.seq, receipt };
