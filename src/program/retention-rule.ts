@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type MaskingStrategy, maskingStrategySchema } from '../execution/masking.ts';
 
 /**
  * The shape of a retention rule in the program. Periods are ISO 8601 durations
@@ -106,15 +107,21 @@ export const retentionConditionSchema: z.ZodType<RetentionCondition> = z.lazy(()
 );
 
 /**
- * How one field is masked by `anonymise`: `'null'`, `hash` (salted sha-256, prefixed `anon-`
- * so a masked value is recognisable and never masked twice), or `{ fixed: value }`.
+ * How one field is masked by `anonymise`, with the strategies of the erasure policy:
+ * `'null'`, `hash` (HMAC-SHA-256, hex), `{ fixed: value }` (or `{ type: fixed, value }`),
+ * `delete` (the row goes). `random` is refused: a random value cannot be told from an
+ * original one, so a scheduled sweep could not know a row is already anonymised.
  */
-export const maskStrategySchema = z.union([
-  z.literal('null'),
-  z.literal('hash'),
-  z.strictObject({ fixed: z.union([z.string(), z.number()]) }),
-]);
-export type MaskStrategy = z.infer<typeof maskStrategySchema>;
+export const maskStrategySchema = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? { type: value === 'delete' ? 'delete_row' : value }
+      : value && typeof value === 'object' && 'fixed' in value
+        ? { type: 'fixed', value: String((value as { fixed: unknown }).fixed) }
+        : value,
+  maskingStrategySchema,
+);
+export type MaskStrategy = MaskingStrategy;
 
 export const retentionRuleSchema = z.strictObject({
   key: z.string().min(1),

@@ -1,7 +1,9 @@
 import { AppError } from '../errors.ts';
+import { maskValue } from '../execution/masking.ts';
 import type { Program } from '../program/load-program.ts';
-import type { MaskStrategy, RetentionCondition, RetentionRule } from '../program/retention-rule.ts';
+import type { RetentionCondition, RetentionRule } from '../program/retention-rule.ts';
 import { suggest } from '../program/yaml.ts';
+import { anonymiseFields, describeStrategy, type MaskedField } from './anonymise-fields.ts';
 import { holdActive, type LegalHold } from './legal-hold.ts';
 import { subtractPeriod } from './period.ts';
 import {
@@ -20,23 +22,27 @@ export interface CompiledRule {
   now: Date;
   /** Every clock in the rule with the instant before which a row is past it (evidence). */
   cutoffs: { field: string; period: string; cutoff: string }[];
-  /** Quoted primary key column of the target. */
-  primaryKey: string;
+  /** The target's key columns (unquoted; several for a composite key; empty only for manual_task). */
+  key: string[];
   /** The row is past retention (`when`), over alias `t`. */
   when: Fragment;
   /** The row is kept by an exception, if the rule has any. */
   except: Fragment | undefined;
   /** For anonymise: the row still holds a value to mask (masked rows are never masked twice). */
   pending: Fragment | undefined;
+  /** Per masked field, the same test alone: that field of the row still holds its original value. */
+  pendingByField: Fragment[];
   /** Active holds that touch this rule; `all` when one covers the whole target (or a cascade). */
   holds: { hold: LegalHold; covers: Fragment | 'all' }[];
   /** `when` and not kept by exceptions, pending work, or holds: the rows the action takes. */
   eligible: Fragment;
   /** The timestamp the rule's first clock reads (for oldest/newest in the plan). */
   clock: Fragment | undefined;
-  /** Fields and how they are masked (anonymise). */
-  mask: { field: string; strategy: MaskStrategy }[];
-  /** Child collections deleted before the target rows (delete, archive): deepest first. */
+  /** Fields and how they are masked (anonymise), with the strategies of the erasure policy. */
+  mask: MaskedField[];
+  /** True when the rule takes the rows away: delete, archive, or a `delete` masking strategy. */
+  deletesRows: boolean;
+  /** Child collections deleted before the target rows: deepest first. */
   cascade: Relation[][];
 }
 
@@ -51,11 +57,10 @@ export function compileRule(
 ): CompiledRule {
   const model = resolveTarget(program, rule);
   const { dialect, target } = model;
-  if (!target.primaryKey) {
-    throw new AppError(
-      'validation_failed',
-      `retention rule "${rule.key}": collection "${target.dataset}.${target.name}" needs a field with fides_meta.primary_key: true`,
-    );
+  if (target.key.length === 0 && rule.action !== 'manual_task') {
+    throw new AppError('validation_failed', withoutKeyMessage(rule, target), {
+      details: { path: `retention_rules[${rule.key}].target` },
+    });
   }
   const cutoffs: CompiledRule['cutoffs'] = [];
   let aliases = 0;
@@ -83,22 +88,25 @@ export function compileRule(
   const compile = (c: RetentionCondition, coll: CollectionModel, alias: string, at: string): Fragment => {
     const parts: Fragment[] = [];
     if (c.older_than) {
-      const col = column(coll, alias, c.older_than.field, `${at}.older_than.field`);
-      parts.push(sql`${col} < ${val(cutoffFor(`${coll.name}.${c.older_than.field}`, c.older_than.period))}`);
-      clock ??= sql`${col}`;
+      const col = dialect.instant(sql`${column(coll, alias, c.older_than.field, `${at}.older_than.field`)}`);
+      const cutoff = cutoffFor(`${coll.name}.${c.older_than.field}`, c.older_than.period);
+      parts.push(sql`${col} < ${dialect.instant(sql`${val(cutoff)}`)}`);
+      clock ??= col;
     }
     if (c.latest_older_than) {
       const spec = c.latest_older_than;
-      const epoch = val(new Date(0));
+      const epoch = dialect.instant(sql`${val(new Date(0))}`);
       const own = spec.fields.map((f, i) => column(coll, alias, f, `${at}.latest_older_than.fields[${i}]`));
       const related = (spec.related ?? []).map((r, i) => {
         const rel = relatedCollection(coll, r.collection, `${at}.latest_older_than.related[${i}]`);
         const ra = `r${++aliases}`;
         const rc = column(rel.other, ra, r.field, `${at}.latest_older_than.related[${i}].field`);
-        return sql`(SELECT MAX(${rc}) FROM ${raw(rel.other.table)} ${raw(ra)} WHERE ${correlation(rel, alias, ra)})`;
+        return sql`(SELECT MAX(${dialect.instant(sql`${rc}`)}) FROM ${raw(rel.other.table)} ${raw(ra)} WHERE ${correlation(rel, alias, ra)})`;
       });
-      const terms = [...own.map((col) => sql`${col}`), ...related].map((e) => sql`COALESCE(${e}, ${epoch})`);
-      const latest = terms.length === 1 ? (terms[0] as Fragment) : sql`GREATEST(${join(terms, ', ')})`;
+      const terms = [...own.map((col) => dialect.instant(sql`${col}`)), ...related].map(
+        (e) => sql`COALESCE(${e}, ${epoch})`,
+      );
+      const latest = dialect.greatest(terms);
       const label = [...spec.fields, ...(spec.related ?? []).map((r) => `${r.collection}.${r.field}`)].join(
         '|',
       );
@@ -107,7 +115,8 @@ export function compileRule(
         own.map((col) => sql`${col} IS NOT NULL`),
         ' OR ',
       );
-      parts.push(sql`(${latest} < ${val(cutoffFor(label, spec.period))} AND (${known}))`);
+      const cutoff = dialect.instant(sql`${val(cutoffFor(label, spec.period))}`);
+      parts.push(sql`(${latest} < ${cutoff} AND (${known}))`);
       clock ??= latest;
     }
     if (c.field !== undefined) {
@@ -158,10 +167,11 @@ export function compileRule(
         const order = column(rel.other, ra, spec.order_by, `${at}.related.order_by`);
         const sa = `r${++aliases}`;
         const siblingOrder = raw(`${sa}.${dialect.ident(spec.order_by)}`);
-        const fk = raw(`${ra}.${dialect.ident(rel.otherField)}`);
-        const siblingFk = raw(`${sa}.${dialect.ident(rel.otherField)}`);
+        const siblings = rel.otherFields
+          .map((f) => `${sa}.${dialect.ident(f)} = ${ra}.${dialect.ident(f)}`)
+          .join(' AND ');
         filters.push(
-          sql`(SELECT COUNT(*) FROM ${raw(rel.other.table)} ${raw(sa)} WHERE ${siblingFk} = ${fk} AND ${siblingOrder} > ${order}) < ${val(spec.last)}`,
+          sql`(SELECT COUNT(*) FROM ${raw(rel.other.table)} ${raw(sa)} WHERE ${raw(siblings)} AND ${siblingOrder} > ${order}) < ${val(spec.last)}`,
         );
       }
       const exists = sql`EXISTS (SELECT 1 FROM ${raw(rel.other.table)} ${raw(ra)} WHERE ${join(filters, ' AND ')})`;
@@ -197,10 +207,10 @@ export function compileRule(
     for (const relation of model.relations) {
       const { child, parent } = relation;
       if (parent === from && child.name === collectionPart && child.dataset === datasetPart) {
-        return { other: child, otherField: relation.childField, ownField: relation.parentField };
+        return { other: child, otherFields: relation.childFields, ownFields: relation.parentFields };
       }
       if (child === from && parent.name === collectionPart && parent.dataset === datasetPart) {
-        return { other: parent, otherField: relation.parentField, ownField: relation.childField };
+        return { other: parent, otherFields: relation.parentFields, ownFields: relation.childFields };
       }
     }
     throw new AppError(
@@ -210,11 +220,15 @@ export function compileRule(
     );
   };
   const correlation = (
-    rel: { other: CollectionModel; otherField: string; ownField: string },
+    rel: { other: CollectionModel; otherFields: string[]; ownFields: string[] },
     alias: string,
     ra: string,
-  ) =>
-    sql`${raw(`${ra}.${dialect.ident(rel.otherField)}`)} = ${raw(`${alias}.${dialect.ident(rel.ownField)}`)}`;
+  ): Fragment =>
+    sql`${raw(
+      rel.otherFields
+        .map((f, i) => `${ra}.${dialect.ident(f)} = ${alias}.${dialect.ident(rel.ownFields[i] as string)}`)
+        .join(' AND '),
+    )}`;
 
   const when = compile(rule.when, target, 't', `${where}.when`);
   const except = rule.except?.length
@@ -224,18 +238,13 @@ export function compileRule(
       )}), ${FALSE})`
     : undefined;
 
-  const mask = rule.action === 'anonymise' ? maskOf(rule, target, where) : [];
-  const pending = mask.length
-    ? sql`(${join(
-        mask.map(({ field, strategy }) => {
-          const col = raw(`t.${dialect.ident(field)}`);
-          if (strategy === 'null') return sql`${col} IS NOT NULL`;
-          if (strategy === 'hash') return sql`(${col} IS NOT NULL AND ${col} NOT LIKE 'anon-%')`;
-          return sql`(${col} IS NOT NULL AND ${col} <> ${val(strategy.fixed)})`;
-        }),
-        ' OR ',
-      )})`
-    : undefined;
+  const mask = rule.action === 'anonymise' ? anonymiseFields(program, rule, target) : [];
+  const deletesRows =
+    rule.action === 'delete' ||
+    rule.action === 'archive_anonymised' ||
+    mask.some((m) => m.strategy.type === 'delete_row');
+  const pendingByField = deletesRows ? [] : mask.map((m) => stillOriginal(m, dialect));
+  const pending = pendingByField.length ? sql`(${join(pendingByField, ' OR ')})` : undefined;
   if (rule.action === 'archive_anonymised') {
     if (!rule.archive) {
       throw new AppError(
@@ -251,9 +260,22 @@ export function compileRule(
     });
   }
 
-  const cascade =
-    rule.action === 'delete' || rule.action === 'archive_anonymised' ? descendantsOf(model, target) : [];
+  const cascade = deletesRows ? descendantsOf(model, target) : [];
   cascade.sort((a, b) => b.length - a.length);
+  for (const path of cascade) {
+    for (const relation of path) {
+      const { parent, parentFields, child, childFields } = relation;
+      // A reference to part of a composite key would take the children of every row sharing that part.
+      if (parent.key.length > 1 && !parent.key.every((k) => parentFields.includes(k))) {
+        const missing = parent.key.filter((k) => !parentFields.includes(k));
+        throw new AppError(
+          'validation_failed',
+          `${where}: ${child.dataset}.${child.name} references ${parent.dataset}.${parent.name} by (${childFields.join(', ')}) → (${parentFields.join(', ')}), only part of its primary key (${parent.key.join(', ')}); deleting its rows would also take children of other rows that share those values. Add fides_meta.references for ${missing.map((k) => `${parent.name}.${k}`).join(', ')} on ${child.name}`,
+          { details: { path: `${where}.target` } },
+        );
+      }
+    }
+  }
   const compiledHolds = holds
     .filter((h) => holdActive(h, now))
     .flatMap((hold) => {
@@ -272,47 +294,49 @@ export function compileRule(
     model,
     now,
     cutoffs,
-    primaryKey: dialect.ident(target.primaryKey),
+    key: target.key,
     when,
     except,
     pending,
+    pendingByField,
     holds: compiledHolds,
     eligible: join(keep, ' AND '),
     clock,
     mask,
+    deletesRows,
     cascade,
   };
 }
 
-function maskOf(rule: RetentionRule, target: CollectionModel, where: string) {
-  if (rule.mask) {
-    return Object.entries(rule.mask).map(([field, strategy]) => {
-      if (!target.fields.has(field)) {
-        const hint = suggest(field, target.fields.keys());
-        throw new AppError(
-          'validation_failed',
-          `${where}.mask.${field}: collection "${target.dataset}.${target.name}" has no field "${field}"${hint ? `; did you mean "${hint}"?` : ''}`,
-        );
-      }
-      if (field === target.primaryKey) {
-        throw new AppError('validation_failed', `${where}.mask.${field}: the primary key cannot be masked`);
-      }
-      return { field, strategy };
-    });
+/** Why a collection without a declared key is refused, and what to do about it. */
+export function withoutKeyMessage(rule: RetentionRule, target: CollectionModel): string {
+  return `retention rule "${rule.key}": collection "${target.dataset}.${target.name}" declares no primary key, so the sweep refuses it. Rows are taken in batches by key: that is how a stopped sweep resumes without acting twice and how plans and tasks name the rows. Mark the table's primary key column(s) with fides_meta.primary_key: true; a table with no primary key can use the columns of a unique index whose columns are all NOT NULL (the sweep checks the database for it). Only action manual_task works without a key.`;
+}
+
+/** SQL: this masked field of row `t` still holds its original value (so the row is due). */
+function stillOriginal(m: MaskedField, dialect: CompiledRule['model']['dialect']): Fragment {
+  const col = sql`${raw(`t.${dialect.ident(m.field)}`)}`;
+  switch (m.strategy.type) {
+    case 'fixed':
+      return sql`(${col} IS NOT NULL AND ${col} <> ${val(fixedValue(m))})`;
+    case 'hash':
+      // The hash strategy writes lowercase hex (64 characters, or cut to the field's length).
+      return sql`(${col} IS NOT NULL AND ${dialect.notHex(col, Math.min(64, m.graph.length ?? 64))})`;
+    default:
+      return sql`${col} IS NOT NULL`;
   }
-  const defaults = [...target.fields.entries()]
-    .filter(
-      ([name, f]) =>
-        name !== target.primaryKey && !f.reference && f.categories.some((c) => c.startsWith('user.')),
-    )
-    .map(([field]) => ({ field, strategy: 'null' as const }));
-  if (defaults.length === 0) {
-    throw new AppError(
-      'validation_failed',
-      `${where}: anonymise needs mask: { field: strategy }; no field of "${target.name}" has a user.* data category to mask by default`,
-    );
-  }
-  return defaults;
+}
+
+/** The value the fixed strategy writes (cut to the field's length), from the shared masking code. */
+export function fixedValue(m: MaskedField): unknown {
+  return maskValue(m.strategy, null, m.graph, Buffer.alloc(0));
+}
+
+/** `field: strategy (source)` lines for plans and evidence. */
+export function describeMask(
+  mask: readonly MaskedField[],
+): { field: string; strategy: string; source: string }[] {
+  return mask.map((m) => ({ field: m.field, strategy: describeStrategy(m.strategy), source: m.source }));
 }
 
 /** Where a hold touches the target: a predicate over `t`, `all`, or nothing. */
@@ -350,8 +374,11 @@ function holdCovers(
     if (relation.child !== target) continue;
     const field = fieldIn(relation.parent);
     if (!field) continue;
+    const link = relation.parentFields
+      .map((f, i) => `h.${dialect.ident(f)} = t.${dialect.ident(relation.childFields[i] as string)}`)
+      .join(' AND ');
     paths.push(
-      sql`EXISTS (SELECT 1 FROM ${raw(relation.parent.table)} h WHERE h.${raw(dialect.ident(relation.parentField))} = t.${raw(dialect.ident(relation.childField))} AND h.${raw(dialect.ident(field))} = ${val(hold.value)})`,
+      sql`EXISTS (SELECT 1 FROM ${raw(relation.parent.table)} h WHERE ${raw(link)} AND h.${raw(dialect.ident(field))} = ${val(hold.value)})`,
     );
   }
   return paths.length ? sql`(${join(paths, ' OR ')})` : undefined;

@@ -20,6 +20,10 @@ export interface RetentionRunRecord {
   batches: number;
   holdsApplied: { id: string; kind: string; reason: string; rows: number | 'all' }[];
   resumedCount: number;
+  /** The key columns the sweep told rows apart by. */
+  keyColumns: string[];
+  /** For anonymise: each masked field, its strategy, and where the strategy came from. */
+  masking: { field: string; strategy: string; source: string }[];
 }
 
 export interface ListRunsOptions {
@@ -58,6 +62,8 @@ export async function listRetentionRuns(
     batches: r.batches,
     holdsApplied: r.holds_applied ?? [],
     resumedCount: r.resumed_count,
+    keyColumns: r.key_columns ?? [],
+    masking: r.masking ?? [],
   }));
 }
 
@@ -80,6 +86,8 @@ const csvColumns = [
   'batches',
   'holds_applied',
   'resumed_count',
+  'key_columns',
+  'masking',
 ] as const;
 
 /** The runs as CSV (RFC 4180), one row per run; nested values are compact text. */
@@ -110,6 +118,8 @@ export function retentionRunsCsv(runs: readonly RetentionRunRecord[]): string {
       r.batches,
       r.holdsApplied.map((h) => `${h.kind}:${h.id} (${h.reason}) ${h.rows}`).join('; '),
       r.resumedCount,
+      r.keyColumns.join(' '),
+      r.masking.map((m) => `${m.field}: ${m.strategy} (${m.source})`).join('; '),
     ]
       .map(cell)
       .join(','),

@@ -1,10 +1,15 @@
 import { AppError, isAppError } from '../errors.ts';
 import type { Program } from '../program/load-program.ts';
 import type { RetentionRule } from '../program/retention-rule.ts';
-import { type CompiledRule, compileRule } from './compile-rule.ts';
+import { type CompiledRule, compileRule, describeMask } from './compile-rule.ts';
 import { describeHold, type LegalHold } from './legal-hold.ts';
 import { type Fragment, join, raw, sql } from './sql-dialect.ts';
-import { openTargetDatabase, type TargetDatabase, type TargetSession } from './target-database.ts';
+import {
+  checkKeyIsUnique,
+  openTargetDatabase,
+  type TargetDatabase,
+  type TargetSession,
+} from './target-database.ts';
 
 /** What one rule would do now, without changing anything. */
 export interface RulePlan {
@@ -20,8 +25,14 @@ export interface RulePlan {
   rows: number;
   oldest: string | null;
   newest: string | null;
-  /** A few primary keys of those rows. */
+  /** The key columns rows are told apart by (several for a composite key). */
+  key: string[];
+  /** A few keys of those rows: the value, or `(a, b)` for a composite key. */
   examples: string[];
+  /** For anonymise: each field, its strategy and where the strategy comes from. */
+  mask: { field: string; strategy: string; source: string }[];
+  /** True when the rule takes rows away (delete, archive, or a `delete` masking strategy). */
+  deletesRows: boolean;
   /** Rows past retention that an exception keeps. */
   keptByExceptions: number;
   /** Rows past retention that each active hold protects (`all`: the whole rule is held). */
@@ -85,7 +96,10 @@ async function planRule(
     rows: 0,
     oldest: null,
     newest: null,
+    key: [],
     examples: [],
+    mask: [],
+    deletesRows: rule.action !== 'anonymise' && rule.action !== 'manual_task',
     keptByExceptions: 0,
     holds: [],
     cascade: [],
@@ -94,11 +108,15 @@ async function planRule(
     const compiled = compileRule(options.program, rule, options.now, options.holds);
     base.system = compiled.model.system.key;
     base.cutoffs = compiled.cutoffs;
+    base.key = compiled.key;
+    base.mask = describeMask(compiled.mask);
+    base.deletesRows = compiled.deletesRows;
     base.cascade = compiled.cascade.map((path) => {
       const last = path[path.length - 1];
       return last ? `${last.child.dataset}.${last.child.name}` : '';
     });
     const db = await pool.get(compiled);
+    await checkKeyIsUnique(db, compiled.model.target);
     const summary = await summarise(db, compiled);
     return { ...base, ...summary };
   } catch (err) {
@@ -119,13 +137,12 @@ export async function summarise(
     const [row] = await db.query<{ n: unknown }>(sql`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`);
     return Number(row?.n ?? 0);
   };
+  const { dialect } = compiled.model;
   const clock = compiled.clock ?? sql`NULL`;
   const [stats] = await db.query<{ n: unknown; oldest: unknown; newest: unknown }>(
-    sql`SELECT COUNT(*) AS n, MIN(${clock}) AS oldest, MAX(${clock}) AS newest FROM ${from} WHERE ${compiled.eligible}`,
+    sql`SELECT COUNT(*) AS n, ${dialect.instantText(sql`MIN(${clock})`)} AS oldest, ${dialect.instantText(sql`MAX(${clock})`)} AS newest FROM ${from} WHERE ${compiled.eligible}`,
   );
-  const examples = await db.query<{ k: unknown }>(
-    sql`SELECT t.${raw(compiled.primaryKey)} AS k FROM ${from} WHERE ${compiled.eligible} ORDER BY t.${raw(compiled.primaryKey)} LIMIT 5`,
-  );
+  const examples = await exampleKeys(db, compiled, 5);
   const notExcepted = compiled.except ? sql`NOT ${compiled.except}` : sql`(1 = 1)`;
   const base = join([compiled.when, ...(compiled.pending ? [compiled.pending] : [])], ' AND ');
   const keptByExceptions = compiled.except ? await count(sql`${base} AND ${compiled.except}`) : 0;
@@ -143,10 +160,30 @@ export async function summarise(
     rows: Number(stats?.n ?? 0),
     oldest: instant(stats?.oldest),
     newest: instant(stats?.newest),
-    examples: examples.map((r) => String(r.k)),
+    examples,
     keptByExceptions,
     holds,
   };
+}
+
+/** The first `limit` keys of the rows the rule takes, in key order, as text (none without a key). */
+export async function exampleKeys(
+  db: TargetSession,
+  compiled: CompiledRule,
+  limit: number,
+): Promise<string[]> {
+  if (compiled.key.length === 0) return [];
+  const cols = compiled.key.map((c) => `t.${compiled.model.dialect.ident(c)}`);
+  const rows = await db.query(
+    sql`SELECT ${raw(cols.map((c, i) => `${c} AS k${i}`).join(', '))} FROM ${raw(compiled.model.target.table)} t WHERE ${compiled.eligible} ORDER BY ${raw(cols.join(', '))} LIMIT ${{ value: limit }}`,
+  );
+  return rows.map((r) => formatKey(compiled.key.map((_, i) => r[`k${i}`])));
+}
+
+/** A key as people read it: `42`, or `(7, 42)` for a composite key. */
+export function formatKey(key: readonly unknown[]): string {
+  const text = key.map((v) => (v instanceof Date ? v.toISOString() : String(v)));
+  return text.length === 1 ? (text[0] as string) : `(${text.join(', ')})`;
 }
 
 function instant(value: unknown): string | null {

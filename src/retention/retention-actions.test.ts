@@ -137,7 +137,7 @@ for (const { engine, skip } of engines) {
         ...ruleOf('expired-subscriptions'),
         key: 'anonymise-subscriptions',
         action: 'anonymise',
-        mask: { billing_email: 'hash', holder_name: { fixed: 'anonymised' } },
+        mask: { billing_email: { type: 'hash' }, holder_name: { type: 'fixed', value: 'anonymised' } },
       };
       const program = w.program([rule]);
       await w.db.insert('subscriptions', [
@@ -176,16 +176,15 @@ for (const { engine, skip } of engines) {
       );
       const rows = await w.db.exec('SELECT id, billing_email, holder_name FROM subscriptions ORDER BY id');
       for (const row of rows.slice(0, 2)) {
-        assert.match(String(row.billing_email), /^anon-[0-9a-f]{32}$/);
+        assert.match(String(row.billing_email), /^[0-9a-f]{64}$/);
         assert.equal(row.holder_name, 'anonymised');
       }
       assert.notEqual(rows[0]?.billing_email, rows[1]?.billing_email, 'hashes still tell rows apart');
       assert.equal(rows[2]?.billing_email, 'c@example.com', 'the active subscription is untouched');
       const [again] = await w.sweep('2027-06-01T00:00:00Z', undefined, program);
       assert.equal(again?.affected, 0);
-      assert.deepEqual(await w.db.exec('SELECT billing_email FROM subscriptions WHERE id = 1'), [
-        { billing_email: rows[0]?.billing_email },
-      ]);
+      const [first] = await w.db.exec('SELECT billing_email FROM subscriptions WHERE id = 1');
+      assert.equal(first?.billing_email, rows[0]?.billing_email, 'a masked row is not hashed again');
     });
 
     test('archive_anonymised copies only non-identifying fields, then deletes', async (t) => {

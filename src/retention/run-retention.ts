@@ -1,16 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppError } from '../errors.ts';
+import { maskValue } from '../execution/masking.ts';
 import type { Program } from '../program/load-program.ts';
 import type { RetentionRule } from '../program/retention-rule.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
-import { type CompiledRule, compileRule } from './compile-rule.ts';
+import { type CompiledRule, compileRule, describeMask } from './compile-rule.ts';
 import { describeHold } from './legal-hold.ts';
 import { listLegalHolds } from './list-legal-holds.ts';
 import type { Clock } from './period.ts';
-import { selectRules, TargetPool } from './plan-retention.ts';
+import { exampleKeys, selectRules, TargetPool } from './plan-retention.ts';
 import { type Fragment, join, raw, sql } from './sql-dialect.ts';
-import type { TargetDatabase, TargetSession } from './target-database.ts';
+import { checkKeyIsUnique, type TargetDatabase, type TargetSession } from './target-database.ts';
 
 /** The outcome of one rule in a run: every rule gets one, a failure never stops the others. */
 export interface RuleRunResult {
@@ -140,10 +141,15 @@ async function runRule(
     compiled = compileRule(program, rule, now, holds);
     await scope
       .updateTable('retention_runs')
-      .set({ cutoffs: JSON.stringify(compiled.cutoffs) as never })
+      .set({
+        cutoffs: JSON.stringify(compiled.cutoffs) as never,
+        key_columns: JSON.stringify(compiled.key) as never,
+        masking: JSON.stringify(describeMask(compiled.mask)) as never,
+      })
       .where('id', '=', run.id)
       .execute();
     db = await pool.get(compiled);
+    await checkKeyIsUnique(db, compiled.model.target);
     await scope
       .updateTable('retention_runs')
       .set({ holds_applied: JSON.stringify(await holdsApplied(db, compiled)) as never })
@@ -160,13 +166,17 @@ async function runRule(
       affected = await openManualTask(scope, db, compiled, run.id);
       return finish('succeeded');
     }
-    const journal = run.pending_keys as Journal | null;
-    let checkpoint = run.checkpoint;
-    if (journal && typeof journal === 'object' && 'count' in journal) {
+    const journal = readJournal(run.pending_keys);
+    let checkpoint = readKey(run.checkpoint);
+    if (journal) {
       const done = await reconcile(db, compiled, journal);
       affected += done;
       if (done > 0 && 'to' in journal) checkpoint = journal.to;
     }
+    // Hash masking uses the configured secret (stable pseudonyms), else one made for this run
+    // and thrown away, as for erasure requests.
+    const salt = (options.env ?? process.env).CUSTODIAN_ANONYMISE_SALT;
+    const secret = salt ? Buffer.from(salt) : randomBytes(32);
     if (rule.action === 'archive_anonymised') await ensureArchive(db, compiled);
     let holdsCheckedAt = Date.now();
     for (;;) {
@@ -189,7 +199,7 @@ async function runRule(
       const batchRule = compiled;
       const from = checkpoint;
       const done = await db.transaction(async (tx) => {
-        const batch = await takeBatch(tx, batchRule, from, scope.workspaceId, options.env);
+        const batch = await takeBatch(tx, batchRule, from, secret);
         if (!batch) return undefined;
         // Journal before the commit, with the progress so far: one store write per batch. If the
         // process dies after the commit, the next run finds this batch's rows gone and counts them.
@@ -202,7 +212,7 @@ async function runRule(
           .set({
             affected,
             batches,
-            checkpoint: from,
+            checkpoint: from === null ? null : JSON.stringify(from),
             cascaded: JSON.stringify(cascaded) as never,
             pending_keys: JSON.stringify(pending) as never,
             heartbeat_at: new Date(),
@@ -280,6 +290,8 @@ async function claimRun(
       duration_ms: null,
       cascaded: JSON.stringify({}) as never,
       holds_applied: JSON.stringify([]) as never,
+      key_columns: JSON.stringify([]) as never,
+      masking: JSON.stringify([]) as never,
       checkpoint: null,
       pending_keys: null,
       owner,
@@ -314,59 +326,125 @@ function ownerAlive(who: string | null, heartbeat: Date | null): boolean {
   return heartbeat !== null && Date.now() - heartbeat.getTime() < HEARTBEAT_GRACE_MS;
 }
 
-/** The next batch of eligible keys after the checkpoint, locked for this transaction. */
-async function nextBatch(
-  tx: TargetSession,
-  compiled: CompiledRule,
-  checkpoint: string | null,
-): Promise<unknown[]> {
-  const pk = raw(`t.${compiled.primaryKey}`);
-  const after = checkpoint === null ? sql`(1 = 1)` : sql`${pk} > ${{ value: checkpoint }}`;
-  const rows = await tx.query<{ k: unknown }>(
-    sql`SELECT ${pk} AS k FROM ${raw(compiled.model.target.table)} t WHERE ${after} AND ${compiled.eligible} ORDER BY ${pk} LIMIT ${{ value: compiled.rule.batch_size }} FOR UPDATE`,
-  );
-  return rows.map((r) => r.k);
+/** A row's key: one value per key column, in the order the dataset declares them. */
+type Key = unknown[];
+
+/** Key values as they are journalled: JSON-safe (dates as ISO text), compared again by the database. */
+const plain = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? String(v) : v);
+
+/** A checkpoint as stored: JSON text of the key (older runs stored one key value as text). */
+function readKey(text: string | null): Key | null {
+  if (text === null) return null;
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text) as Key;
+    } catch {
+      // not JSON: a single text key
+    }
+  }
+  return [text];
 }
 
-/** Applies the rule's action to one batch of target keys, inside the batch's transaction. */
+/**
+ * The batch in flight, journalled before its commit: a key range for batches taken in key
+ * order, or the keys themselves for unordered PostgreSQL delete batches.
+ */
+type Journal = { from: Key | null; to: Key; count: number } | { keys: Key[]; count: number };
+
+/** Reads a journal, including those of older runs that held single key values. */
+function readJournal(value: unknown): Journal | null {
+  if (!value || typeof value !== 'object' || !('count' in value)) return null;
+  const tuple = (k: unknown): Key => (Array.isArray(k) ? k : [k]);
+  const j = value as { count: number; keys?: unknown[]; from?: unknown; to?: unknown };
+  if (j.keys) return { keys: j.keys.map(tuple), count: j.count };
+  return {
+    from: j.from === null || j.from === undefined ? null : tuple(j.from),
+    to: tuple(j.to),
+    count: j.count,
+  };
+}
+
+interface Batch {
+  keys: Key[];
+  rows: Record<string, unknown>[];
+}
+
+/** The next batch of eligible rows after the checkpoint, locked for this transaction (key order). */
+async function nextBatch(tx: TargetSession, compiled: CompiledRule, checkpoint: Key | null): Promise<Batch> {
+  const { key, model, mask, pendingByField } = compiled;
+  const { dialect, target } = model;
+  const cols = key.map((c) => `t.${dialect.ident(c)}`);
+  const selected = [
+    ...cols.map((c, i) => `${c} AS k${i}`),
+    // Anonymise reads the values it masks, and which of them still hold an original.
+    ...mask.map((m, i) => `t.${dialect.ident(m.field)} AS m${i}`),
+  ];
+  const flags = pendingByField.map((p, i) => sql`, CASE WHEN ${p} THEN 1 ELSE 0 END AS ${raw(`p${i}`)}`);
+  const after = checkpoint === null ? sql`(1 = 1)` : dialect.keyAfter('t', key, checkpoint);
+  const rows = await tx.query(
+    sql`SELECT ${raw(selected.join(', '))}${join(flags, '')} FROM ${raw(target.table)} t WHERE ${after} AND ${compiled.eligible} ORDER BY ${raw(cols.join(', '))} LIMIT ${{ value: compiled.rule.batch_size }}${raw(dialect.lockRows)}`,
+  );
+  return { keys: rows.map((r) => key.map((_, i) => r[`k${i}`])), rows };
+}
+
+/** Applies the rule's action to one batch of target rows, inside the batch's transaction. */
 async function applyAction(
   tx: TargetSession,
   compiled: CompiledRule,
-  keys: readonly unknown[],
-  workspaceId: string,
-  env: NodeJS.ProcessEnv | undefined,
+  batch: Batch,
+  secret: Buffer,
 ): Promise<{ rows: number; cascaded: Record<string, number> }> {
-  const { model, rule, primaryKey } = compiled;
+  const { model, rule, key } = compiled;
   const { dialect, target } = model;
   const table = raw(target.table);
   const cascaded: Record<string, number> = {};
-  if (rule.action === 'anonymise') {
-    const salt = (env ?? process.env).CUSTODIAN_ANONYMISE_SALT ?? workspaceId;
-    const sets = compiled.mask.map(({ field, strategy }) => {
-      const col = dialect.ident(field);
-      if (strategy === 'null') return sql`${raw(col)} = NULL`;
-      if (strategy === 'hash') return sql`${raw(col)} = ${dialect.hashMask(`t.${col}`, salt)}`;
-      return sql`${raw(col)} = ${{ value: strategy.fixed }}`;
-    });
-    const rows = await tx.execute(
-      sql`UPDATE ${table} t SET ${join(sets, ', ')} WHERE ${dialect.inList(`t.${primaryKey}`, keys)}`,
+  const { keys } = batch;
+  if (!compiled.deletesRows) {
+    // The masked values come from the request engine's masking, field by field: constant
+    // strategies (null, fixed) are one assignment for the batch, a hash is computed per row.
+    const constant = compiled.mask
+      .filter((m) => m.strategy.type !== 'hash')
+      .map((m) => ({ column: m.field, value: maskValue(m.strategy, null, m.graph, secret) }));
+    const hashed = compiled.mask.flatMap((m, i) => (m.strategy.type === 'hash' ? [{ m, i }] : []));
+    const rows = batch.rows.map((row, r) => [
+      ...(keys[r] as Key),
+      ...hashed.map(({ m, i }) =>
+        row[`p${i}`] === 1 || row[`p${i}`] === '1' || row[`p${i}`] === true
+          ? maskValue(m.strategy, row[`m${i}`], m.graph, secret)
+          : row[`m${i}`],
+      ),
+    ]);
+    const changed = await tx.execute(
+      dialect.updateRows({
+        table: target.table,
+        keyColumns: key,
+        constant,
+        perRow: hashed.map(({ m }) => m.field),
+        rows,
+      }),
     );
-    return { rows, cascaded };
+    return { rows: changed, cascaded };
   }
+  const selected = dialect.keyIn('', key, keys, target.table);
   if (rule.action === 'archive_anonymised' && rule.archive) {
     const cols = rule.archive.keep.map((f) => dialect.ident(f)).join(', ');
     await tx.execute(
-      sql`INSERT INTO ${raw(dialect.ident(rule.archive.table))} (${raw(cols)}) SELECT ${raw(cols)} FROM ${table} WHERE ${dialect.inList(primaryKey, keys)}`,
+      sql`INSERT INTO ${raw(dialect.ident(rule.archive.table))} (${raw(cols)}) SELECT ${raw(cols)} FROM ${table} WHERE ${selected}`,
     );
   }
   // Children before parents: a foreign key would reject the reverse.
+  const tuple = (fields: string[]) =>
+    fields.length === 1
+      ? dialect.ident(fields[0] as string)
+      : `(${fields.map((f) => dialect.ident(f)).join(', ')})`;
   for (const path of compiled.cascade) {
-    let selection: Fragment = dialect.inList(primaryKey, keys);
+    let selection: Fragment = selected;
     let parentTable = target.table;
     let statement: Fragment | undefined;
     for (const [i, relation] of path.entries()) {
-      const inner = sql`SELECT ${raw(dialect.ident(relation.parentField))} FROM ${raw(parentTable)} WHERE ${selection}`;
-      selection = sql`${raw(dialect.ident(relation.childField))} IN (${inner})`;
+      const parentCols = relation.parentFields.map((f) => dialect.ident(f)).join(', ');
+      const inner = sql`SELECT ${raw(parentCols)} FROM ${raw(parentTable)} WHERE ${selection}`;
+      selection = sql`${raw(tuple(relation.childFields))} IN (${inner})`;
       parentTable = relation.child.table;
       if (i === path.length - 1) statement = sql`DELETE FROM ${raw(relation.child.table)} WHERE ${selection}`;
     }
@@ -375,15 +453,9 @@ async function applyAction(
     const name = `${last.child.dataset}.${last.child.name}`;
     cascaded[name] = (cascaded[name] ?? 0) + (await tx.execute(statement));
   }
-  const rows = await tx.execute(sql`DELETE FROM ${table} WHERE ${dialect.inList(primaryKey, keys)}`);
+  const rows = await tx.execute(sql`DELETE FROM ${table} WHERE ${selected}`);
   return { rows, cascaded };
 }
-
-/**
- * The batch in flight, journalled before its commit: a key range for batches taken in key
- * order, or the keys themselves for unordered PostgreSQL delete batches.
- */
-type Journal = { from: string | null; to: string; count: number } | { keys: string[]; count: number };
 
 /**
  * Counts the journalled batch of a killed run. The batch was the first `count` eligible rows
@@ -391,51 +463,60 @@ type Journal = { from: string | null; to: string; count: number } | { keys: stri
  * all still eligible and the sweep takes them again.
  */
 async function reconcile(db: TargetSession, compiled: CompiledRule, journal: Journal): Promise<number> {
-  const pk = raw(`t.${compiled.primaryKey}`);
-  if ('keys' in journal) {
-    const { dialect } = compiled.model;
-    const [row] = await db.query<{ n: unknown }>(
-      sql`SELECT COUNT(*) AS n FROM ${raw(compiled.model.target.table)} t WHERE ${dialect.inList(`t.${compiled.primaryKey}`, journal.keys)} AND ${compiled.eligible}`,
-    );
-    return Math.max(0, journal.count - Number(row?.n ?? 0));
-  }
-  const range = journal.from === null ? sql`(1 = 1)` : sql`${pk} > ${{ value: journal.from }}`;
+  const { dialect, target } = compiled.model;
+  const where =
+    'keys' in journal
+      ? dialect.keyIn('t', compiled.key, journal.keys, target.table)
+      : join(
+          [
+            ...(journal.from === null ? [] : [dialect.keyAfter('t', compiled.key, journal.from)]),
+            dialect.keyAtMost('t', compiled.key, journal.to),
+          ],
+          ' AND ',
+        );
   const [row] = await db.query<{ n: unknown }>(
-    sql`SELECT COUNT(*) AS n FROM ${raw(compiled.model.target.table)} t WHERE ${range} AND ${pk} <= ${{ value: journal.to }} AND ${compiled.eligible}`,
+    sql`SELECT COUNT(*) AS n FROM ${raw(target.table)} t WHERE ${where} AND ${compiled.eligible}`,
   );
   return Math.max(0, journal.count - Number(row?.n ?? 0));
 }
 
 /**
  * Takes one batch: locks the next eligible rows after the checkpoint and applies the action.
- * A plain PostgreSQL delete is one statement (the batch, the delete and the count together).
+ * A plain PostgreSQL delete by a one-column key is one statement (the batch, the delete and
+ * the count together).
  */
 async function takeBatch(
   tx: TargetSession,
   compiled: CompiledRule,
-  checkpoint: string | null,
-  workspaceId: string,
-  env: NodeJS.ProcessEnv | undefined,
+  checkpoint: Key | null,
+  secret: Buffer,
 ): Promise<
-  | { rows: number; last: string; cascaded: Record<string, number> }
-  | { rows: number; keys: string[]; cascaded: Record<string, number> }
+  | { rows: number; last: Key; cascaded: Record<string, number> }
+  | { rows: number; keys: Key[]; cascaded: Record<string, number> }
   | undefined
 > {
-  const { model, rule, primaryKey } = compiled;
-  if (model.dialect.name === 'postgres' && rule.action === 'delete' && compiled.cascade.length === 0) {
+  const { model, rule, key } = compiled;
+  if (
+    model.dialect.name === 'postgres' &&
+    compiled.deletesRows &&
+    rule.action !== 'archive_anonymised' &&
+    compiled.cascade.length === 0 &&
+    key.length === 1
+  ) {
     // Deleted rows cannot match again, so no key order is needed: the planner may take the
     // cheapest path to any eligible rows (the clock's index, or the start of the heap).
-    const pk = raw(`t.${primaryKey}`);
+    const column = model.dialect.ident(key[0] as string);
     const [row] = await tx.query<{ keys: unknown[] | null }>(
-      sql`WITH batch AS (SELECT ${pk} AS k FROM ${raw(model.target.table)} t WHERE ${compiled.eligible} LIMIT ${{ value: rule.batch_size }} FOR UPDATE), gone AS (DELETE FROM ${raw(model.target.table)} WHERE ${raw(primaryKey)} IN (SELECT k FROM batch) RETURNING ${raw(primaryKey)} AS k) SELECT array_agg(k) AS keys FROM gone`,
+      sql`WITH batch AS (SELECT ${raw(`t.${column}`)} AS k FROM ${raw(model.target.table)} t WHERE ${compiled.eligible} LIMIT ${{ value: rule.batch_size }} FOR UPDATE), gone AS (DELETE FROM ${raw(model.target.table)} WHERE ${raw(column)} IN (SELECT k FROM batch) RETURNING ${raw(column)} AS k) SELECT array_agg(k) AS keys FROM gone`,
     );
-    const keys = (row?.keys ?? []).map(String);
+    const keys = (row?.keys ?? []).map((k) => [plain(k)]);
     return keys.length === 0 ? undefined : { rows: keys.length, keys, cascaded: {} };
   }
-  const keys = await nextBatch(tx, compiled, checkpoint);
-  if (keys.length === 0) return undefined;
-  const counts = await applyAction(tx, compiled, keys, workspaceId, env);
-  return { rows: counts.rows, last: String(keys[keys.length - 1]), cascaded: counts.cascaded };
+  const batch = await nextBatch(tx, compiled, checkpoint);
+  if (batch.keys.length === 0) return undefined;
+  const counts = await applyAction(tx, compiled, batch, secret);
+  const last = (batch.keys[batch.keys.length - 1] as Key).map(plain);
+  return { rows: counts.rows, last, cascaded: counts.cascaded };
 }
 
 async function ensureArchive(db: TargetSession, compiled: CompiledRule): Promise<void> {
@@ -478,17 +559,12 @@ async function openManualTask(
   compiled: CompiledRule,
   runId: string,
 ): Promise<number> {
-  const pk = raw(`t.${compiled.primaryKey}`);
   const from = raw(`${compiled.model.target.table} t`);
   const [row] = await db.query<{ n: unknown }>(
     sql`SELECT COUNT(*) AS n FROM ${from} WHERE ${compiled.eligible}`,
   );
   const rowsDue = Number(row?.n ?? 0);
-  const examples = (
-    await db.query<{ k: unknown }>(
-      sql`SELECT ${pk} AS k FROM ${from} WHERE ${compiled.eligible} ORDER BY ${pk} LIMIT 20`,
-    )
-  ).map((r) => String(r.k));
+  const examples = await exampleKeys(db, compiled, 20);
   const open = await scope
     .selectFrom('retention_tasks')
     .select('id')

@@ -90,13 +90,16 @@ export interface RetentionRunsTable {
   batches: Generated<number>;
   holds_applied: Json<{ id: string; kind: string; reason: string; rows: number | 'all' }[]>;
   resumed_count: Generated<number>;
+  /** JSON text of the last key done (an array: one value per key column). */
   checkpoint: string | null;
   /** The batch in flight (a key range, or its keys), reconciled after a crash. */
   pending_keys: Json<
-    { from: string | null; to: string; count: number } | { keys: string[]; count: number }
+    { from: unknown[] | null; to: unknown[]; count: number } | { keys: unknown[][]; count: number }
   > | null;
   owner: string | null;
   heartbeat_at: Date | null;
+  key_columns: Json<string[]>;
+  masking: Json<{ field: string; strategy: string; source: string }[]>;
 }
 
 export interface RetentionTasksTable {

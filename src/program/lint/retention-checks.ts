@@ -59,6 +59,18 @@ export const checkRetentionRuleTargets: LintCheck = (program) => {
       );
       return;
     }
+    const keyed = flattenFields(collection.fields).some((f) => f.field.fides_meta?.primary_key);
+    if (!keyed && rule.action !== 'manual_task') {
+      out.push(
+        finding(
+          program,
+          at('target', 'collection'),
+          'retention-rule-target-without-key',
+          'error',
+          `retention rule "${rule.key}" targets ${dataset.fides_key}.${collection.name}, which declares no primary key: the sweep refuses it, because rows are taken in batches by key (a stopped sweep resumes without acting twice, plans name the rows). Mark the primary key column(s) with fides_meta.primary_key: true (or the NOT NULL columns of a unique index); only manual_task works without a key`,
+        ),
+      );
+    }
     const checkField = (scope: Scope, field: string, path: PropertyKey[]) => {
       const known = flattenFields(scope.collection.fields).map((f) => f.path);
       if (known.includes(field)) return;

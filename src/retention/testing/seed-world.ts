@@ -1,19 +1,20 @@
 /**
  * A test world for retention: one database holding the tables behind each seed promise,
  * the program that describes them, and helpers to insert rows at chosen ages. Used by the
- * engine tests and the benchmark; runs on PostgreSQL and MariaDB.
+ * engine tests and the benchmark; runs on PostgreSQL, MariaDB and SQLite.
  */
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { loadProgramFromBundle, type Program } from '../../program/load-program.ts';
 import type { RetentionRule } from '../../program/retention-rule.ts';
 
-export type Engine = 'postgres' | 'mysql';
+export type Engine = 'postgres' | 'mysql' | 'sqlite';
 
 const field = (name: string, extra: Record<string, unknown> = {}) => ({ name, ...extra });
 const pk = (name = 'id') => field(name, { fides_meta: { primary_key: true } });
-const ref = (name: string, target: string) =>
-  field(name, { fides_meta: { references: [{ dataset: 'app', field: target, direction: 'to' }] } });
+const ref = (name: string, target: string, extra: Record<string, unknown> = {}) =>
+  field(name, { fides_meta: { references: [{ dataset: 'app', field: target, direction: 'to' }], ...extra } });
 const email = (name = 'email') =>
   field(name, { data_categories: ['user.contact.email'], fides_meta: { identity: 'email' } });
 
@@ -71,11 +72,34 @@ export const appDataset = {
         field('page'),
       ],
     },
+    // Per-tenant keys: order ids repeat across accounts, so the key is (account_id, id).
+    {
+      name: 'tenant_orders',
+      fields: [
+        pk('account_id'),
+        pk('id'),
+        field('placed_at'),
+        email('buyer_email'),
+        field('buyer_name', { data_categories: ['user.name'] }),
+        field('total'),
+      ],
+    },
+    {
+      name: 'tenant_order_lines',
+      fields: [
+        ref('account_id', 'tenant_orders.account_id', { primary_key: true }),
+        ref('order_id', 'tenant_orders.id', { primary_key: true }),
+        pk('line_no'),
+        field('sku'),
+      ],
+    },
+    // A log table with no key at all.
+    { name: 'audit_trail', fields: [email('actor_email'), field('happened_at')] },
   ],
 };
 
 export function ddl(engine: Engine): string[] {
-  const ts = engine === 'postgres' ? 'timestamp' : 'datetime(3)';
+  const ts = engine === 'postgres' ? 'timestamp' : engine === 'mysql' ? 'datetime(3)' : 'text';
   const id = 'bigint PRIMARY KEY';
   return [
     `CREATE TABLE recordings (id ${id}, account_id bigint, created_at ${ts} NOT NULL, duration_s integer NOT NULL, viewer_email varchar(200))`,
@@ -87,6 +111,9 @@ export function ddl(engine: Engine): string[] {
     `CREATE TABLE contacts (id ${id}, email varchar(200), created_at ${ts} NOT NULL, last_action_at ${ts})`,
     `CREATE TABLE clicks (id ${id}, contact_id bigint NOT NULL REFERENCES contacts(id), url varchar(200), clicked_at ${ts} NOT NULL)`,
     `CREATE TABLE visits (id ${id}, visited_at ${ts} NOT NULL, ip varchar(60), page varchar(200))`,
+    `CREATE TABLE tenant_orders (account_id bigint NOT NULL, id bigint NOT NULL, placed_at ${ts} NOT NULL, buyer_email varchar(200), buyer_name varchar(200), total integer NOT NULL, PRIMARY KEY (account_id, id))`,
+    `CREATE TABLE tenant_order_lines (account_id bigint NOT NULL, order_id bigint NOT NULL, line_no integer NOT NULL, sku varchar(40), PRIMARY KEY (account_id, order_id, line_no), FOREIGN KEY (account_id, order_id) REFERENCES tenant_orders (account_id, id))`,
+    `CREATE TABLE audit_trail (actor_email varchar(200), happened_at ${ts} NOT NULL)`,
   ];
 }
 
@@ -122,6 +149,7 @@ export const seedRules: RetentionRule[] = [
     },
   }),
   rule('visitor-data', 'visits', { older_than: { field: 'visited_at', period: 'P3M' } }),
+  rule('tenant-orders', 'tenant_orders', { older_than: { field: 'placed_at', period: 'P1Y' } }),
 ];
 
 function rule(key: string, collection: string, when: RetentionRule['when']): RetentionRule {
@@ -135,11 +163,16 @@ function rule(key: string, collection: string, when: RetentionRule['when']): Ret
   };
 }
 
-/** The program for the world, with `rules` (default: the seed rules) and the connection env var. */
+/**
+ * The program for the world, with `rules` (default: the seed rules), where the database is
+ * (the env var holding its URL, or the SQLite file) and any other top-level program keys.
+ */
 export function worldProgram(
   engine: Engine,
   rules: RetentionRule[] = seedRules,
-  urlEnv = 'APP_DB_URL',
+  where = 'APP_DB_URL',
+  extra: Record<string, unknown> = {},
+  dataset: unknown = appDataset,
 ): Program {
   const result = loadProgramFromBundle({
     program: {
@@ -155,14 +188,15 @@ export function worldProgram(
           key: 'app',
           name: 'Application database',
           datasets: ['app'],
-          connection: { type: engine, url_env: urlEnv },
+          connection: engine === 'sqlite' ? { type: engine, path: where } : { type: engine, url_env: where },
           customer_link: { dataset: 'app', field: 'recordings.account_id' },
         },
       ],
       retention_rules: rules,
       rights: { offered: ['erasure'] },
+      ...extra,
     },
-    datasets: [appDataset],
+    datasets: [dataset],
   });
   if (!result.ok) throw new Error(`test program invalid: ${JSON.stringify(result.issues)}`);
   return result.program;
@@ -178,6 +212,19 @@ export interface WorldClient {
 }
 
 export async function worldClient(engine: Engine, url: string): Promise<WorldClient> {
+  if (engine === 'sqlite') {
+    const db = new DatabaseSync(url);
+    // Dates are kept as ISO 8601 text, as the request engine writes them.
+    const bind = (v: unknown): SQLInputValue =>
+      v instanceof Date ? v.toISOString() : v === undefined ? null : (v as SQLInputValue);
+    const exec = async (text: string, params: unknown[] = []) => {
+      const statement = db.prepare(text);
+      return statement.columns().length
+        ? (statement.all(...params.map(bind)) as Record<string, unknown>[])
+        : (statement.run(...params.map(bind)), []);
+    };
+    return world(exec, async () => db.close());
+  }
   if (engine === 'postgres') {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -234,10 +281,10 @@ export async function writeWorldProgram(
   dir: string,
   engine: Engine,
   rules: RetentionRule[] = seedRules,
-  urlEnv = 'APP_DB_URL',
+  where = 'APP_DB_URL',
 ): Promise<void> {
   const { mkdir, writeFile } = await import('node:fs/promises');
-  const program = worldProgram(engine, rules, urlEnv);
+  const program = worldProgram(engine, rules, where);
   await mkdir(`${dir}/datasets`, { recursive: true });
   await writeFile(
     `${dir}/custodian.yaml`,
