@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { consentFixtureProgram } from '../src/consent/consent-fixture.ts';
+import { decide } from '../src/consent/decide.ts';
 import { bootstrapWorkspace, createWorkspace } from '../src/governance/workspaces.ts';
 import { createApp } from '../src/http/app.ts';
 import { createServices } from '../src/http/services.ts';
@@ -26,7 +27,11 @@ function sitePage(query: URLSearchParams): string {
 <h1>Example shop</h1><p>Spring collection.</p>
 <a href="/site/page" id="prefs" data-custodian-open>Cookie settings</a> <a href="/site/page" id="withdraw" data-custodian-withdraw>Withdraw consent</a> <input id="search" aria-label="Search">
 <script type="text/plain" data-category="analytics" src="/site/analytics.js"></script>
-<script type="text/plain" data-category="marketing" src="/site/ads.js"></script>
+<script type="text/plain" data-category="marketing" src="/site/ads.js"></script>${
+    query.get('services')
+      ? '\n<script type="text/plain" data-category="analytics" data-service="hotjar" src="/site/hotjar.js"></script>'
+      : ''
+  }
 <script src="/banner.js"${site} defer></script>
 </body></html>`;
 }
@@ -83,6 +88,11 @@ describe('consent banner in Chromium', {
       assetRequests.push('analytics');
       c.header('Content-Type', 'application/javascript');
       return c.body(`${held('analytics', '_ga=GA1.1.42')}document.cookie='_gid=GA1.2.7; path=/';`);
+    });
+    site.get('/site/hotjar.js', (c) => {
+      assetRequests.push('hotjar');
+      c.header('Content-Type', 'application/javascript');
+      return c.body(held('hotjar', '_hjid=h1'));
     });
     site.get('/site/ads.js', (c) => {
       assetRequests.push('marketing');
@@ -143,7 +153,17 @@ describe('consent banner in Chromium', {
     for (let i = 0; i < 100; i++) {
       const rows = await ws
         .selectFrom('consent_events')
-        .select(['subject', 'granted', 'denied', 'method', 'gpc', 'wording_hash', 'page_url', 'seq'])
+        .select([
+          'subject',
+          'granted',
+          'denied',
+          'method',
+          'gpc',
+          'wording_hash',
+          'page_url',
+          'seq',
+          'services',
+        ])
         .orderBy('seq')
         .execute();
       if (rows.length >= count) return rows;
@@ -252,6 +272,65 @@ describe('consent banner in Chromium', {
     );
     assert.match(saved.r, /^[\w-]+\.[\w-]+$/, 'a signed receipt from the server is kept');
     assert.equal(assetRequests.filter((a) => a === 'marketing').length, 0);
+    assert.deepEqual(cspErrors, []);
+    await context.close();
+  });
+
+  test('one service switched off inside an allowed category: recorded server-side, its held script never runs', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    const { page, cspErrors } = await openPage(context, '?services=1');
+    const before = (await eventsFor(scope, 0)).length;
+    const hotjarLoads = () => assetRequests.filter((a) => a === 'hotjar').length;
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Choose' }).click();
+    await dialog.getByRole('checkbox', { name: 'Analytics' }).check();
+    await dialog.locator('summary').first().click();
+    await dialog.getByRole('checkbox', { name: 'Hotjar' }).uncheck();
+    await page.screenshot({ path: '/tmp/banner-service-off.png' });
+    await dialog.getByRole('button', { name: 'Save choices' }).click();
+    await page.waitForFunction(() => ((window as unknown as { __ran?: string[] }).__ran ?? []).length > 0);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await ran(page), ['analytics'], 'the analytics script runs, the Hotjar one does not');
+    assert.equal(hotjarLoads(), 0);
+    assert.ok(!(await cookieNames(context)).includes('_hjid'));
+
+    // The ledger has the service choice with the category choice, and decisions follow it.
+    const saved = JSON.parse(
+      decodeURIComponent((await context.cookies()).find((c) => c.name === 'custodian_consent')!.value),
+    );
+    const subject = `device:${saved.d}`;
+    const rows = await eventsFor(scope, before + 1);
+    const last = rows.at(-1)!;
+    assert.deepEqual(
+      [last.subject, last.granted, last.denied, last.services],
+      [subject, ['analytics'], ['marketing'], { google_analytics: true, hotjar: false }],
+    );
+    const ask = (service: string) =>
+      decide(scope, [{ subject, purpose: 'analytics.reporting', service }]).then(([d]) => [
+        d!.allowed,
+        d!.reasons[0]!.code,
+      ]);
+    assert.deepEqual(await ask('hotjar'), [false, 'service_refused']);
+    assert.deepEqual(await ask('google_analytics'), [true, 'consent_given']);
+
+    // On the next page it stays off; switched on again, it runs and the ledger says so.
+    await page.reload();
+    await page.waitForFunction(() => ((window as unknown as { __ran?: string[] }).__ran ?? []).length > 0);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await ran(page), ['analytics']);
+    await page.click('#prefs');
+    await page.getByRole('dialog').locator('summary').first().click();
+    await page.getByRole('dialog').getByRole('checkbox', { name: 'Hotjar' }).check();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save choices' }).click();
+    await page.waitForFunction(() =>
+      ((window as unknown as { __ran?: string[] }).__ran ?? []).includes('hotjar'),
+    );
+    assert.equal(hotjarLoads(), 1);
+    assert.deepEqual((await eventsFor(scope, before + 2)).at(-1)!.services, {
+      google_analytics: true,
+      hotjar: true,
+    });
+    assert.deepEqual(await ask('hotjar'), [true, 'consent_given']);
     assert.deepEqual(cspErrors, []);
     await context.close();
   });

@@ -131,6 +131,7 @@ describe('console in Chromium', {
     await call('POST', '/api/consent', {
       subject: `email:${subjectEmail}`,
       choices: { newsletter: false, analytics_cookies: true },
+      services: { google: true, g2: false },
     });
     await call('POST', '/api/suppression', { addresses: [suppressedEmail], reason: 'hard bounce' });
     browser = await chromium.launch({
@@ -242,6 +243,9 @@ describe('console in Chromium', {
     const text = await card.innerText();
     assert.match(text, /newsletter/);
     assert.match(text, /#2/);
+    // Per-service choices: the current one per service, and on the event that carried them.
+    assert.match(await card.getByRole('table', { name: 'Service choices' }).innerText(), /g2\s+refused/);
+    assert.match(text, /services: allowed google refused g2/);
     assert.match(await page.getByRole('region', { name: 'Ledger verification' }).innerText(), /Intact/);
     assert.match(
       await page.getByRole('region', { name: 'Opt-in rates, last 30 days' }).innerText(),

@@ -120,12 +120,17 @@ function choose(c: Record<string, boolean>, x: string[], gpc: boolean, method = 
   const previous = saved;
   saved = { v: cfg.version, d: saved?.d ?? deviceId(), c, x, g: gpc };
   save(saved);
+  // Each service inside an allowed category is recorded too: allowed unless switched off.
+  const services: Record<string, boolean> = {};
+  for (const k of cfg.categories)
+    if (c[k.key]) for (const s of k.services) services[s.key] = !x.includes(s.key);
   setPending([
     ...pending(),
     JSON.stringify({
       site: data.site,
       device: saved.d,
       choices: c,
+      services,
       version: cfg.version,
       wording_hash: cfg.wording_hash,
       method,

@@ -11,6 +11,7 @@ import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { mailText, startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
 import { memoryStore } from '../testing/store.ts';
 import { consentFixtureProgram } from './consent-fixture.ts';
+import { decide } from './decide.ts';
 
 describe('subscriptions, suppression and the preference center', () => {
   let store: Store;
@@ -202,5 +203,60 @@ describe('subscriptions, suppression and the preference center', () => {
     await form('/privacy-center/preferences/withdraw', { scope: 'identity' }, cookies);
     own = await (await app.request('/privacy-center/preferences', { headers: { cookie: cookies } })).text();
     assert.match(own, /<td>preference center<\/td><td>—<\/td><td>Analytics, Marketing, Newsletter<\/td>/);
+  });
+
+  test('preference center: each service of a category can be refused on its own, and the history shows it', async () => {
+    const first = await app.request('/privacy-center/preferences');
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    const device = cookie.split('=')[1]!;
+    const html = await first.text();
+    assert.match(html, /<input type="checkbox" name="service_hotjar" value="yes" checked> Hotjar/);
+    assert.match(html, /name="services_shown" value="google_analytics hotjar adnet"/);
+
+    // Hotjar unticked inside Analytics; AdNet's box is left ticked but Marketing is refused.
+    const saved = await form(
+      '/privacy-center/preferences',
+      {
+        scope: 'device',
+        notice_analytics: 'yes',
+        notice_marketing: 'no',
+        services_shown: 'google_analytics hotjar adnet',
+        service_google_analytics: 'yes',
+        service_adnet: 'yes',
+      },
+      cookie,
+    );
+    assert.equal(saved.status, 303);
+    const event = await scope
+      .selectFrom('consent_events')
+      .select(['granted', 'denied', 'services', 'method'])
+      .where('subject', '=', `device:${device}`)
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(event, {
+      granted: ['analytics'],
+      denied: ['marketing'],
+      services: { google_analytics: true, hotjar: false },
+      method: 'preference_center',
+    });
+    const [decision] = await decide(scope, [
+      { subject: `device:${device}`, purpose: 'analytics.reporting', service: 'hotjar' },
+    ]);
+    assert.deepEqual(
+      decision!.reasons.map((r) => r.code),
+      ['service_refused'],
+    );
+
+    const page = await (await app.request('/privacy-center/preferences', { headers: { cookie } })).text();
+    assert.match(
+      page,
+      /name="service_hotjar" value="yes"> Hotjar<\/label> <small>Currently refused<\/small>/,
+    );
+    assert.match(
+      page,
+      /name="service_google_analytics" value="yes" checked> Google<\/label> <small>Currently allowed/,
+    );
+    assert.match(page, /<th>Services allowed<\/th><th>Services refused<\/th>/);
+    assert.match(page, /<td>Analytics<\/td><td>Marketing<\/td><td>Google<\/td><td>Hotjar<\/td>/);
   });
 });

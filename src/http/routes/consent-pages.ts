@@ -3,6 +3,7 @@ import type { Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { consentHistory } from '../../consent/consent-history.ts';
+import type { ServiceFacts } from '../../consent/consent-purposes.ts';
 import { currentConsentProgram } from '../../consent/current-purposes.ts';
 import { deviceId } from '../../consent/device-id.ts';
 import { sendPreferenceCode, sessionAddress, verifyPreferenceCode } from '../../consent/preference-codes.ts';
@@ -54,25 +55,51 @@ async function subjectStates(scope: WorkspaceScope, subject: string): Promise<Ma
   return out;
 }
 
+async function serviceStates(scope: WorkspaceScope, subject: string): Promise<Map<string, boolean>> {
+  const rows = await scope
+    .selectFrom('consent_service_state')
+    .select(['service', 'granted'])
+    .where('subject', '=', subject)
+    .execute();
+  return new Map(rows.map((r) => [r.service, r.granted]));
+}
+
+/** The services of a notice's cookie category, each a checkbox (ticked: allowed). */
+function serviceList(services: ServiceFacts[], state: Map<string, boolean>): string {
+  if (services.length === 0) return '';
+  const items = services
+    .map((s) => {
+      const current = state.get(s.key);
+      return `<li><label><input type="checkbox" name="service_${esc(s.key)}" value="yes"${current === false ? '' : ' checked'}> ${esc(s.name)}</label> <small>${current === undefined ? '' : current ? 'Currently allowed' : 'Currently refused'}</small></li>`;
+    })
+    .join('');
+  return `<p>Services (untick one to refuse it while allowing the rest):</p><ul>${items}</ul>`;
+}
+
 async function choicesForm(
   scope: WorkspaceScope,
   which: 'device' | 'identity',
   subject: string,
 ): Promise<string> {
-  const { program } = await currentConsentProgram(scope);
+  const { program, purposes } = await currentConsentProgram(scope);
   const state = await subjectStates(scope, subject);
+  const services = await serviceStates(scope, subject);
   const notices = program.doc.consent_notices.filter((n) => which === 'identity' || n.cookie_category);
+  const shown = new Set<string>();
   const fields = notices
     .map((n) => {
       const current = state.get(n.key);
       const on = current ?? n.mechanism !== 'opt_in';
+      const own = [...purposes.services.values()].filter((s) => s.notices.includes(n.key));
+      for (const s of own) shown.add(s.key);
       return `<fieldset><legend>${esc(n.name)}</legend><p>${esc(n.description)}</p><div class="row">
 <label><input type="radio" name="notice_${esc(n.key)}" value="yes"${on ? ' checked' : ''}> Allow</label>
 <label><input type="radio" name="notice_${esc(n.key)}" value="no"${on ? '' : ' checked'}> Refuse</label>
-<small>${current === undefined ? 'Not answered yet' : current ? 'Currently allowed' : 'Currently refused'}</small></div></fieldset>`;
+<small>${current === undefined ? 'Not answered yet' : current ? 'Currently allowed' : 'Currently refused'}</small></div>${serviceList(own, services)}</fieldset>`;
     })
     .join('');
-  return `<form method="post" action="/privacy-center/preferences"><input type="hidden" name="scope" value="${which}">${fields}
+  return `<form method="post" action="/privacy-center/preferences"><input type="hidden" name="scope" value="${which}">
+<input type="hidden" name="services_shown" value="${esc([...shown].join(' '))}">${fields}
 <div class="row"><button type="submit">Save my choices</button></div></form>
 <form method="post" action="/privacy-center/preferences/withdraw"><input type="hidden" name="scope" value="${which}"><p><button class="o" type="submit">Withdraw all consent</button></p></form>`;
 }
@@ -81,14 +108,19 @@ async function historyTable(scope: WorkspaceScope, subject: string): Promise<str
   const proof = await consentHistory(scope, subject);
   const { purposes } = await currentConsentProgram(scope);
   const names = (keys: string[]) => keys.map((k) => purposes.notices.get(k)?.name ?? k).join(', ') || '—';
+  const serviceNames = (services: Record<string, boolean> | null, allowed: boolean) =>
+    Object.entries(services ?? {})
+      .filter(([, v]) => v === allowed)
+      .map(([k]) => purposes.services.get(k)?.name ?? k)
+      .join(', ') || '—';
   if (proof.events.length === 0) return '<p>No choices recorded yet.</p>';
   const rows = proof.events
     .map(
       (e) =>
-        `<tr><td>${esc(e.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(e.method.replace('_', ' '))}${e.gpc ? ' (GPC)' : ''}</td><td>${esc(names(e.granted))}</td><td>${esc(names(e.denied))}</td></tr>`,
+        `<tr><td>${esc(e.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(e.method.replace('_', ' '))}${e.gpc ? ' (GPC)' : ''}</td><td>${esc(names(e.granted))}</td><td>${esc(names(e.denied))}</td><td>${esc(serviceNames(e.services, true))}</td><td>${esc(serviceNames(e.services, false))}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>When</th><th>How</th><th>Allowed</th><th>Refused</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table><thead><tr><th>When</th><th>How</th><th>Allowed</th><th>Refused</th><th>Services allowed</th><th>Services refused</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 const formSchema = z.record(z.string(), z.string());
@@ -159,7 +191,7 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
     const email = form.scope === 'identity' ? await verified(c, scope) : undefined;
     if (form.scope === 'identity' && !email) return c.redirect('/privacy-center/preferences', 303);
     const subject = email ? `email:${email}` : `device:${device(c)}`;
-    const { program } = await currentConsentProgram(scope);
+    const { program, purposes } = await currentConsentProgram(scope);
     const notices = program.doc.consent_notices.filter((n) => email || n.cookie_category);
     const choices: Record<string, boolean> = {};
     for (const n of notices) {
@@ -167,10 +199,22 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
       else if (form[`notice_${n.key}`] === 'yes' || form[`notice_${n.key}`] === 'no')
         choices[n.key] = form[`notice_${n.key}`] === 'yes';
     }
+    // The services the form showed, inside the notices allowed now: ticked is allowed.
+    const serviceChoices: Record<string, boolean> = {};
+    for (const key of (form.services_shown ?? '').split(' ')) {
+      if (purposes.services.get(key)?.notices.some((n) => choices[n] === true))
+        serviceChoices[key] = form[`service_${key}`] === 'yes';
+    }
     if (Object.keys(choices).length) {
       await recordConsent(
         scope,
-        { subject, choices, method: 'preference_center', gpc: c.req.header('sec-gpc') === '1' },
+        {
+          subject,
+          choices,
+          services: serviceChoices,
+          method: 'preference_center',
+          gpc: c.req.header('sec-gpc') === '1',
+        },
         services.clock(),
         { ip: clientAddress(c), userAgent: c.req.header('user-agent') },
       );

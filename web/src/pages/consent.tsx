@@ -18,6 +18,7 @@ interface ConsentProof {
     gpc: boolean;
     since: string;
   }[];
+  services: { service: string; granted: boolean; method: string; since: string }[];
   events: {
     seq: number;
     at: string;
@@ -29,6 +30,7 @@ interface ConsentProof {
     jurisdiction: string | null;
     page_url: string | null;
     gpc: boolean;
+    services: Record<string, boolean> | null;
     hash: string;
   }[];
 }
@@ -202,6 +204,37 @@ function SubjectHistory({ subject }: { subject: string }) {
                   ))}
                 </tbody>
               </table>
+              {proof.services.length > 0 && (
+                <>
+                  <h3>Services</h3>
+                  <table aria-label="Service choices">
+                    <thead>
+                      <tr>
+                        <th scope="col">Service</th>
+                        <th scope="col">State</th>
+                        <th scope="col">How</th>
+                        <th scope="col">Since</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {proof.services.map((s) => (
+                        <tr key={s.service}>
+                          <td>
+                            <code>{s.service}</code>
+                          </td>
+                          <td>
+                            <Badge tone={s.granted ? 'good' : 'neutral'}>
+                              {s.granted ? 'allowed' : 'refused'}
+                            </Badge>
+                          </td>
+                          <td>{humanize(s.method)}</td>
+                          <td>{formatDateTime(s.since)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </>
+              )}
               <h3>History (ledger events)</h3>
               <ol className="timeline">
                 {[...proof.events].reverse().map((e) => (
@@ -213,6 +246,7 @@ function SubjectHistory({ subject }: { subject: string }) {
                       {e.granted.length > 0 && <>granted {e.granted.join(', ')} </>}
                       {e.denied.length > 0 && <>denied {e.denied.join(', ')}</>}
                     </div>
+                    {e.services && <ServiceChoices services={e.services} />}
                     {e.wording && <div className="small muted">“{e.wording.slice(0, 200)}”</div>}
                     <div className="small muted">
                       hash <code>{e.hash.slice(0, 16)}</code>
@@ -226,6 +260,17 @@ function SubjectHistory({ subject }: { subject: string }) {
         }
       </Async>
     </Card>
+  );
+}
+
+function ServiceChoices({ services }: { services: Record<string, boolean> }) {
+  const allowed = Object.keys(services).filter((k) => services[k]);
+  const refused = Object.keys(services).filter((k) => !services[k]);
+  return (
+    <div className="small">
+      services: {allowed.length > 0 && <>allowed {allowed.join(', ')} </>}
+      {refused.length > 0 && <>refused {refused.join(', ')}</>}
+    </div>
   );
 }
 
