@@ -81,6 +81,41 @@ describe('erasure and rectification on the real shop', { skip }, () => {
     before('shop:order_items', 'shop:orders');
   });
 
+  test('a random value per row: one UPDATE per 250 rows, each row gets the value journalled for it', async () => {
+    // 300 more orders for Alice with 2 items each, every item with a gift message.
+    await shop.sql(`INSERT INTO orders (customer_id, shipping_address_id, total)
+      SELECT 1, 1, g FROM generate_series(1, 300) g`);
+    await shop.sql(`INSERT INTO order_items (order_id, line_no, product_id, quantity, gift_message)
+      SELECT o.id, l, 1, 1, 'note ' || o.id FROM orders o, generate_series(1, 2) l WHERE o.id > 4`);
+    const dir = await mkdtemp(path.join(tmpdir(), 'custodian-per-row-'));
+    const journalFile = path.join(dir, 'journal.json');
+    shop.queries.length = 0;
+    const result = await runErasure(shop.program, {
+      identities: { email: 'alice@example.com' },
+      policy: crashTestPolicy,
+      journal: fileJournal(journalFile),
+      connectors: { overrides: shop.connectors },
+    });
+    assert.equal(result.ok, true, JSON.stringify(result.results.filter((r) => r.status === 'failed')));
+    const items = result.results.find((r) => r.collection === 'shop:order_items')!;
+    assert.equal(items.rows, 603);
+    // 603 rows, each with its own random message: 3 statements (was one per row).
+    const itemUpdates = shop.queries.filter((q) => q.startsWith('UPDATE "order_items"'));
+    assert.equal(itemUpdates.length, 3);
+
+    const journal = JSON.parse(await readFile(journalFile, 'utf8')) as JournalState;
+    const step = journal.steps.find((s) => s.collection === 'shop:order_items')!;
+    const planned = new Map(step.changes.map((c) => [c.key.join('/'), c.assignments[0]!.value]));
+    assert.equal(new Set(planned.values()).size, 603, 'a value of its own for every row');
+    const stored = await shop.sql(
+      'SELECT order_id, line_no, gift_message FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE customer_id = 1)',
+    );
+    assert.equal(stored.length, 603);
+    for (const row of stored) {
+      assert.equal(row.gift_message, planned.get(`${row.order_id}/${row.line_no}`));
+    }
+  });
+
   test('a dry run counts what would change and writes nothing', async () => {
     const snapshot = async () =>
       JSON.stringify([

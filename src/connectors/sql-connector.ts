@@ -1,0 +1,357 @@
+import type { ErrorCode } from '../errors.ts';
+import {
+  type Assignment,
+  type CollectionRef,
+  type Connector,
+  chunk,
+  type DeleteRequest,
+  groupBySameAssignments,
+  type QueryObserver,
+  type ReadRequest,
+  type Row,
+  type RowChange,
+  type TableShape,
+  type UpdateRequest,
+} from './connector.ts';
+import { storeError } from './store-error.ts';
+
+/**
+ * What the PostgreSQL, MySQL/MariaDB and SQLite connectors share: batched OR-ed reads of the
+ * declared columns only, updates and deletes by primary key in one transaction per request,
+ * driver errors turned into AppErrors naming the store. A dialect says what differs.
+ */
+export interface SqlDialect {
+  kind: 'postgres' | 'mysql' | 'sqlite';
+  /** The product, as messages name it ("PostgreSQL customers: read failed: …"). */
+  name: string;
+  /** What reaching the store is called in messages: `connect`, or `open` for a file. */
+  opening: string;
+  /** The statement that starts a write transaction. */
+  begin: string;
+  /** Quotes one identifier. */
+  ident(name: string): string;
+  /** Whether a dataset's namespace qualifies its tables (a schema or a database). */
+  namespaces: boolean;
+  /** The placeholder for the `index`-th parameter (1-based). */
+  placeholder(index: number): string;
+  /** The value as the driver takes it, where it differs from the JavaScript value. */
+  toParam?(value: unknown): unknown;
+  /** `column` (quoted) is one of `values`. */
+  inList(column: string, values: readonly unknown[], params: Params): string;
+  /** The quoted `columns` equal one of `keys`; without it, an OR of ANDs. */
+  tupleIn?(columns: readonly string[], keys: readonly (readonly unknown[])[], params: Params): string;
+  /** A column (quoted) as the JSON value its members are set in. */
+  jsonColumn(column: string): string;
+  /** `json` with the member at `path` set to `value`. */
+  jsonSet(json: string, path: readonly string[], value: unknown, params: Params): string;
+  /** The columns each collection has, from the store's catalogue (null when the table is missing). */
+  introspect(collections: readonly CollectionRef[], session: SqlSession): Promise<TableShape[]>;
+  /** Driver error codes → what the person running the request can do about them. */
+  errors: Record<string, ErrorCode>;
+  /** Values in one read statement, rows in one write statement. */
+  readBatch: number;
+  writeBatch: number;
+}
+
+/** A connection, or the pool, as the core sends statements to it. */
+export interface SqlSession {
+  rows(sql: string, params: unknown[]): Promise<Row[]>;
+  /** Runs a statement; returns the rows it changed. */
+  run(sql: string, params: unknown[]): Promise<number>;
+}
+
+export interface SqlDriver extends SqlSession {
+  /** The store, for messages: its URL without the password, or its file. */
+  where: string;
+  /** A connection of its own for one transaction, given back by `release`. */
+  connect(): Promise<SqlSession & { release(): void }>;
+  close(): Promise<void>;
+}
+
+/** A statement's parameters. `add` returns the placeholder: call it in the order of the text. */
+export class Params {
+  readonly values: unknown[] = [];
+  readonly #dialect: SqlDialect;
+
+  constructor(dialect: SqlDialect) {
+    this.#dialect = dialect;
+  }
+
+  add(value: unknown): string {
+    this.values.push(this.#dialect.toParam ? this.#dialect.toParam(value) : value);
+    return this.#dialect.placeholder(this.values.length);
+  }
+}
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Rows in one statement when each row gets values of its own. Every row is matched against
+ * the statement's list of keys, so the work grows with the square of this number.
+ */
+export const PER_ROW_BATCH = 250;
+/** Parameters in one statement, below PostgreSQL's 65,535 and SQLite's 32,766. */
+const MAX_PARAMS = 30_000;
+
+/** The URL without its password, for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Double-quoted identifier (PostgreSQL, SQLite). */
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** JSON path text for a member (`$."profile"."phone"`), as MySQL and SQLite take it. */
+export const jsonPath = (path: readonly string[]) =>
+  `$${path.map((p) => `."${p.replaceAll('"', '\\"')}"`).join('')}`;
+
+export function tableName(dialect: SqlDialect, ref: CollectionRef): string {
+  return dialect.namespaces && ref.schema
+    ? `${dialect.ident(ref.schema)}.${dialect.ident(ref.collection)}`
+    : dialect.ident(ref.collection);
+}
+
+/** Rows whose key columns match one of `keys`. */
+function keyPredicate(
+  dialect: SqlDialect,
+  keyColumns: readonly string[],
+  keys: readonly (readonly unknown[])[],
+  params: Params,
+): string {
+  if (keyColumns.length === 1) {
+    return dialect.inList(
+      dialect.ident(keyColumns[0]!),
+      keys.map((k) => k[0]),
+      params,
+    );
+  }
+  if (dialect.tupleIn) return dialect.tupleIn(keyColumns.map(dialect.ident), keys, params);
+  return keys.map((key) => `(${keyMatch(dialect, keyColumns, key, params)})`).join(' OR ');
+}
+
+function keyMatch(
+  dialect: SqlDialect,
+  keyColumns: readonly string[],
+  key: readonly unknown[],
+  params: Params,
+) {
+  return keyColumns.map((column, i) => `${dialect.ident(column)} = ${params.add(key[i])}`).join(' AND ');
+}
+
+/** Assignments by column, columns in the order they first appear. */
+function byColumn(assignments: readonly Assignment[]): Map<string, Assignment[]> {
+  const out = new Map<string, Assignment[]>();
+  for (const a of assignments) out.set(a.column, [...(out.get(a.column) ?? []), a]);
+  return out;
+}
+
+/** The new value of one column: a whole value, then members set inside the JSON one by one. */
+function columnValue(
+  dialect: SqlDialect,
+  column: string,
+  assignments: readonly Assignment[],
+  params: Params,
+) {
+  const whole = assignments.findLastIndex((a) => a.path.length === 0);
+  let expr = whole >= 0 ? params.add(assignments[whole]!.value) : dialect.jsonColumn(dialect.ident(column));
+  for (const a of assignments.slice(whole + 1)) expr = dialect.jsonSet(expr, a.path, a.value, params);
+  return expr;
+}
+
+/**
+ * The statements that apply `changes`. Rows that get the same values share a statement per
+ * `writeBatch` rows. Rows that change the same columns but get values of their own (a hash,
+ * a random string) share one statement per `PER_ROW_BATCH` rows: each column is set to
+ * `CASE WHEN <key> THEN <its value> … ELSE <column> END` (on PostgreSQL the ELSE also gives
+ * the parameters the column's type, as `SET column = $1` would).
+ */
+export function updateStatements(dialect: SqlDialect, request: UpdateRequest): Statement[] {
+  const table = tableName(dialect, request.collection);
+  const statements: Statement[] = [];
+  /** One UPDATE of the rows of `part`, each column set to what `value` writes for it. */
+  const update = (
+    part: readonly RowChange[],
+    columns: Map<string, Assignment[]>,
+    value: (column: string, assignments: Assignment[], params: Params) => string,
+  ) => {
+    const params = new Params(dialect);
+    const set = [...columns]
+      .map(([column, list]) => `${dialect.ident(column)} = ${value(column, list, params)}`)
+      .join(', ');
+    const where = keyPredicate(
+      dialect,
+      request.keyColumns,
+      part.map((c) => c.key),
+      params,
+    );
+    statements.push({ sql: `UPDATE ${table} SET ${set} WHERE ${where}`, params: params.values });
+  };
+  const sameForAll = (column: string, list: Assignment[], params: Params) =>
+    columnValue(dialect, column, list, params);
+
+  for (const shape of groupByShape(request.changes)) {
+    const sameValues = groupBySameAssignments(shape);
+    const columns = byColumn(shape[0]!.assignments);
+    // A column given a whole value and members too keeps the one-statement-per-value form.
+    const perRow =
+      sameValues.length > 1 &&
+      [...columns.values()].every((list) => list.length === 1 || list.every((a) => a.path.length > 0));
+    if (!perRow) {
+      for (const group of sameValues) {
+        for (const part of chunk(group, dialect.writeBatch)) {
+          update(part, byColumn(part[0]!.assignments), sameForAll);
+        }
+      }
+      continue;
+    }
+    const paramsPerRow =
+      request.keyColumns.length * (columns.size + 1) +
+      shape[0]!.assignments.reduce((n, a) => n + (a.path.length ? 2 : 1), 0);
+    const rows = Math.max(
+      1,
+      Math.min(dialect.writeBatch, PER_ROW_BATCH, Math.floor(MAX_PARAMS / paramsPerRow)),
+    );
+    for (const part of chunk(shape, rows)) {
+      update(part, columns, (column, list, params) => {
+        const whens = part.map((change) => {
+          const when = keyMatch(dialect, request.keyColumns, change.key, params);
+          const mine = change.assignments.filter((a) => a.column === column);
+          return `WHEN ${when} THEN ${columnValue(dialect, column, mine, params)}`;
+        });
+        const quoted = dialect.ident(column);
+        const unchanged = list[0]!.path.length ? dialect.jsonColumn(quoted) : quoted;
+        return `CASE ${whens.join(' ')} ELSE ${unchanged} END`;
+      });
+    }
+  }
+  return statements;
+}
+
+/** Changes that set the same columns and JSON members, whatever the values. */
+function groupByShape(changes: readonly RowChange[]): RowChange[][] {
+  const groups = new Map<string, RowChange[]>();
+  for (const change of changes) {
+    const shape = JSON.stringify(change.assignments.map((a) => [a.column, a.path]));
+    const group = groups.get(shape);
+    if (group) group.push(change);
+    else groups.set(shape, [change]);
+  }
+  return [...groups.values()];
+}
+
+export function deleteStatements(dialect: SqlDialect, request: DeleteRequest): Statement[] {
+  return chunk(request.keys, dialect.writeBatch).map((part) => {
+    const params = new Params(dialect);
+    const where = keyPredicate(dialect, request.keyColumns, part, params);
+    return {
+      sql: `DELETE FROM ${tableName(dialect, request.collection)} WHERE ${where}`,
+      params: params.values,
+    };
+  });
+}
+
+/**
+ * One statement per `readBatch` values: each filter's values are split the same way and
+ * the filters of a statement are OR-ed. Only the declared columns are selected.
+ */
+export function readStatements(dialect: SqlDialect, request: ReadRequest): Statement[] {
+  const filters = request.where.filter((f) => f.values.length > 0);
+  if (filters.length === 0) return [];
+  const size = dialect.readBatch;
+  const count = Math.max(...filters.map((f) => Math.ceil(f.values.length / size)));
+  const columns = request.columns.map(dialect.ident).join(', ');
+  const statements: Statement[] = [];
+  for (let i = 0; i < count; i++) {
+    const params = new Params(dialect);
+    const ors = filters
+      .filter((f) => f.values.length > i * size)
+      .map((f) => dialect.inList(dialect.ident(f.field), f.values.slice(i * size, (i + 1) * size), params));
+    statements.push({
+      sql: `SELECT ${columns} FROM ${tableName(dialect, request.collection)} WHERE ${ors.join(' OR ')}`,
+      params: params.values,
+    });
+  }
+  return statements;
+}
+
+/** A connector over a SQL store: the dialect says how to write SQL for it, the driver sends it. */
+export function sqlConnector(dialect: SqlDialect, driver: SqlDriver, onQuery?: QueryObserver): Connector {
+  const observed = (session: SqlSession): SqlSession => ({
+    rows(sql, params) {
+      onQuery?.(sql, params);
+      return session.rows(sql, params);
+    },
+    run(sql, params) {
+      onQuery?.(sql, params);
+      return session.run(sql, params);
+    },
+  });
+  const pool = observed(driver);
+  const failure = (what: string, operation: string, err: unknown) =>
+    storeError(`${dialect.name} ${what}`, operation, err, dialect.errors);
+
+  /** Runs the statements in one transaction; returns the rows they changed. */
+  const write = async (operation: string, ref: CollectionRef, statements: Statement[]) => {
+    const connection = await driver.connect().catch((err) => {
+      throw failure(driver.where, dialect.opening, err);
+    });
+    const session = observed(connection);
+    try {
+      await session.run(dialect.begin, []);
+      let changed = 0;
+      for (const s of statements) changed += await session.run(s.sql, s.params);
+      await session.run('COMMIT', []);
+      return changed;
+    } catch (err) {
+      await connection.run('ROLLBACK', []).catch(() => undefined);
+      throw failure(ref.collection, operation, err);
+    } finally {
+      connection.release();
+    }
+  };
+
+  return {
+    kind: dialect.kind,
+    async ping() {
+      try {
+        await pool.rows('SELECT 1', []);
+      } catch (err) {
+        throw failure(driver.where, dialect.opening, err);
+      }
+    },
+    async describe(collections) {
+      try {
+        return await dialect.introspect(collections, pool);
+      } catch (err) {
+        throw failure(driver.where, 'describe', err);
+      }
+    },
+    async read(request) {
+      const rows: Row[] = [];
+      try {
+        for (const s of readStatements(dialect, request)) rows.push(...(await pool.rows(s.sql, s.params)));
+      } catch (err) {
+        throw failure(request.collection.collection, 'read', err);
+      }
+      return rows;
+    },
+    async update(request) {
+      if (request.changes.length === 0) return 0;
+      return write('update', request.collection, updateStatements(dialect, request));
+    },
+    async delete(request) {
+      if (request.keys.length === 0) return 0;
+      return write('delete', request.collection, deleteStatements(dialect, request));
+    },
+    close: () => driver.close(),
+  };
+}
