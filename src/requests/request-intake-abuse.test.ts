@@ -89,5 +89,14 @@ describe('public intake: authorized agents, limits, no account enumeration', () 
       body: form('zed@example.com'),
     });
     assert.equal(third.status, 429);
+    assert.ok(Number(third.headers.get('retry-after')) > 0, 'Retry-After says when to come back');
+    assert.match(await third.text(), /Please try again in (60 minutes|1 hour)/);
+    // An hour after the first of the two, the person may ask again.
+    h.clock.advanceDays(1 / 24);
+    const later = await h.app.request('/privacy-center/requests', {
+      method: 'POST',
+      body: form('zed@example.com'),
+    });
+    assert.equal(later.status, 303);
   });
 });

@@ -41,9 +41,11 @@ export async function signIn(
       { actor, action: 'user.sign_in_locked', objectType: 'user', objectId: user.id },
       now,
     );
+    const until = new Date(user.locked_until);
     throw new AppError(
       'rate_limited',
-      `too many failed sign-ins: this account is locked until ${new Date(user.locked_until).toISOString()}`,
+      `too many failed sign-ins: this account is locked until ${until.toISOString()}`,
+      { details: { retry_after_seconds: Math.ceil((until.getTime() - now.getTime()) / 1000) } },
     );
   }
   const ok = await verifyPassword(password, {

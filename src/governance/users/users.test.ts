@@ -133,6 +133,7 @@ test('five wrong passwords lock the account for 15 minutes, even for the right p
   for (let i = 0; i < 5; i++) assert.equal((await attempt('wrong password!')).status, 401);
   const locked = await attempt(PASSWORD);
   assert.equal(locked.status, 429);
+  assert.equal(locked.headers.get('retry-after'), String(15 * 60));
   assert.match(((await locked.json()) as { error: { message: string } }).error.message, /locked until/);
   fx.advance(16 * 60_000);
   const ok = await attempt(PASSWORD);
@@ -189,6 +190,8 @@ test('sign-in attempts from one client are rate limited across accounts', async 
     else assert.equal(res.status, 401);
   }
   assert.ok(limited, 'the client was limited within 40 attempts');
+  const wait = Number(limited.headers.get('retry-after'));
+  assert.ok(wait > 0 && wait <= 600, `Retry-After within the 10-minute window, got ${wait}`);
   assert.match(
     ((await limited.json()) as { error: { message: string } }).error.message,
     /too many sign-in attempts/,

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
 import { findCurrentProgram } from '../../program/current-program.ts';
+import type { ProgramDoc } from '../../program/schema.ts';
 import { addProof } from '../../requests/advance-request.ts';
 import { approveRequest, denyRequest } from '../../requests/decide-request.ts';
-import { takeIntakeToken } from '../../requests/intake-rate-limit.ts';
 import {
   codeFormPage,
   esc,
@@ -31,6 +31,7 @@ import {
   issueVerificationCode,
 } from '../../requests/verification-code.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
+import { processLimiter, waitText } from '../rate-limit.ts';
 import type { AppEnv } from '../route.ts';
 import { defaultCsp, setCsp } from '../security-headers.ts';
 
@@ -98,6 +99,31 @@ function friendly(field: string, message: string): string {
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
+/**
+ * Public intake limits per hour (per client address, per person, per request for new codes),
+ * read from the request settings at each call.
+ */
+function takeIntake(c: Context<AppEnv>, key: string, perHour: number) {
+  const services = c.get('services');
+  return processLimiter(services, 'privacy-center', { limit: perHour, windowMs: 3_600_000 }).take(
+    key,
+    services.clock(),
+    perHour,
+  );
+}
+
+/** The 429 page: what happened and when to come back, with `Retry-After`. */
+function tooMany(c: Context<AppEnv>, doc: ProgramDoc | undefined, title: string, retryAfterSeconds: number) {
+  c.header('Retry-After', String(retryAfterSeconds));
+  return html(
+    c,
+    messagePage(doc, title, [
+      `For everyone's safety we limit how often this form can be used. Please try again in ${waitText(retryAfterSeconds)}.`,
+    ]),
+    429,
+  );
+}
+
 /** The public privacy center: request form, code entry, package download, business customers' decisions. */
 export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
   app.use(
@@ -133,9 +159,8 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     if (!doc)
       return html(c, messagePage(undefined, 'Privacy center', ['Requests cannot be taken yet.']), 503);
     const settings = await getRequestSettings(scope);
-    if (!takeIntakeToken(services, `ip:${clientIp(c)}`, settings.intake_per_ip_per_hour)) {
-      return html(c, messagePage(doc, 'Too many requests', ['Please try again in an hour.']), 429);
-    }
+    const byClient = takeIntake(c, `ip:${clientIp(c)}`, settings.intake_per_ip_per_hour);
+    if (!byClient.allowed) return tooMany(c, doc, 'Too many requests', byClient.retryAfterSeconds);
     const form = await c.req.parseBody({ all: true });
     const values: Record<string, string> = {};
     for (const k of [
@@ -195,15 +220,12 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       return html(c, requestFormPage(doc, values, dedupe(errors), { agents: agentsAccepted(doc) }), 422);
     }
     const email = parsed.data.identities.email![0]!;
-    if (
-      !takeIntakeToken(
-        services,
-        `person:${subjectKey(scope.workspaceId, email)}`,
-        settings.intake_per_person_per_hour,
-      )
-    ) {
-      return html(c, messagePage(doc, 'Too many requests', ['Please try again in an hour.']), 429);
-    }
+    const byPerson = takeIntake(
+      c,
+      `person:${subjectKey(scope.workspaceId, email)}`,
+      settings.intake_per_person_per_hour,
+    );
+    if (!byPerson.allowed) return tooMany(c, doc, 'Too many requests', byPerson.retryAfterSeconds);
     try {
       const row = await submitRequest(scope, services, parsed.data, {
         channel: 'web',
@@ -310,9 +332,8 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     if (!row) return html(c, messagePage(doc, 'Request not found', ['Check the link in your email.']), 404);
     if (row.state !== 'verifying') return html(c, verifiedPage(doc, row.state));
     const settings = await getRequestSettings(scope);
-    if (!takeIntakeToken(services, `resend:${row.id}`, settings.intake_per_person_per_hour)) {
-      return html(c, messagePage(doc, 'Too many codes', ['Please try again in an hour.']), 429);
-    }
+    const resend = takeIntake(c, `resend:${row.id}`, settings.intake_per_person_per_hour);
+    if (!resend.allowed) return tooMany(c, doc, 'Too many codes', resend.retryAfterSeconds);
     await issueVerificationCode(scope, services, row, services.clock());
     return html(c, codeFormPage(doc, row.id, [], 'We sent a new code. Earlier codes no longer work.'));
   });

@@ -6,7 +6,6 @@ import { roles } from '../../governance/api-keys.ts';
 import { appendAudit } from '../../governance/append-audit.ts';
 import { escapeHtml, htmlPage } from '../../governance/html.ts';
 import { MIN_PASSWORD_LENGTH } from '../../governance/users/password.ts';
-import { RateLimiter } from '../../governance/users/rate-limit.ts';
 import {
   CSRF_COOKIE,
   findSession,
@@ -25,6 +24,7 @@ import {
 } from '../../governance/users/user-tokens.ts';
 import { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { assertSameOrigin } from '../auth.ts';
+import { processLimiter, rateLimitedError, retryAfterOf } from '../rate-limit.ts';
 import { type AppEnv, route } from '../route.ts';
 import type { Services } from '../services.ts';
 
@@ -32,14 +32,10 @@ const roleEnum = z.enum(roles as unknown as [(typeof roles)[number], ...(typeof 
 
 /** Sign-in attempts per client address and per email, per 10 minutes. */
 function limiters(services: Services) {
-  let found = services.extras.get('governance.signin-limiters') as
-    | { byClient: RateLimiter; byEmail: RateLimiter }
-    | undefined;
-  if (!found) {
-    found = { byClient: new RateLimiter(30, 600_000), byEmail: new RateLimiter(10, 600_000) };
-    services.extras.set('governance.signin-limiters', found);
-  }
-  return found;
+  return {
+    byClient: processLimiter(services, 'sign-in:client', { limit: 30, windowMs: 600_000 }),
+    byEmail: processLimiter(services, 'sign-in:email', { limit: 10, windowMs: 600_000 }),
+  };
 }
 
 function clientAddress(c: Context): string {
@@ -124,21 +120,20 @@ export function registerUserRoutes(app: Hono<AppEnv>): void {
       }
       const now = services.clock();
       const { byClient, byEmail } = limiters(services);
-      if (!byClient.take(clientAddress(c), now) || !byEmail.take(parsed.data.email.toLowerCase(), now)) {
-        const err = new AppError(
-          'rate_limited',
-          'too many sign-in attempts: wait a few minutes and try again',
-        );
-        if (html) return c.html(signInPage(err.message), 429);
-        throw err;
-      }
+      const verdict = byClient.take(clientAddress(c), now);
+      const limited = verdict.allowed ? byEmail.take(parsed.data.email.toLowerCase(), now) : verdict;
       try {
+        if (!limited.allowed) throw rateLimitedError('too many sign-in attempts', limited.retryAfterSeconds);
         const result = await signIn(services.store.db, parsed.data.email, parsed.data.password, now);
         setSessionCookies(c, services, result);
         if (html) return c.redirect(safeNext(input.next), 303);
         return c.json({ user: result.user, csrf_token: result.csrfToken, expires_at: result.expiresAt });
       } catch (err) {
-        if (html && err instanceof AppError) return c.html(signInPage(err.message), err.status);
+        if (html && err instanceof AppError) {
+          const wait = retryAfterOf(err);
+          if (wait !== undefined) c.header('Retry-After', String(wait));
+          return c.html(signInPage(err.message), err.status);
+        }
         throw err;
       }
     });
@@ -177,8 +172,9 @@ export function registerUserRoutes(app: Hono<AppEnv>): void {
     const email = z.email().safeParse(input.email);
     if (!email.success) throw new AppError('validation_failed', 'body.email: an email address is required');
     const now = services.clock();
-    if (!limiters(services).byEmail.take(`link:${email.data.toLowerCase()}`, now))
-      throw new AppError('rate_limited', 'too many sign-in links asked for: wait a few minutes');
+    const verdict = limiters(services).byEmail.take(`link:${email.data.toLowerCase()}`, now);
+    if (!verdict.allowed)
+      throw rateLimitedError('too many sign-in links asked for', verdict.retryAfterSeconds);
     await sendMagicLink(services.store.db, services, email.data, now);
     const message = 'If this address has an account, a sign-in link is on its way.';
     return wantsHtml(c)
