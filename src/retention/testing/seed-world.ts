@@ -214,14 +214,16 @@ export interface WorldClient {
 export async function worldClient(engine: Engine, url: string): Promise<WorldClient> {
   if (engine === 'sqlite') {
     const db = new DatabaseSync(url);
+    // A sweep in another process may hold the write lock for a moment.
+    db.exec('PRAGMA busy_timeout = 5000');
     // Dates are kept as ISO 8601 text, as the request engine writes them.
     const bind = (v: unknown): SQLInputValue =>
       v instanceof Date ? v.toISOString() : v === undefined ? null : (v as SQLInputValue);
     const exec = async (text: string, params: unknown[] = []) => {
       const statement = db.prepare(text);
-      return statement.columns().length
-        ? (statement.all(...params.map(bind)) as Record<string, unknown>[])
-        : (statement.run(...params.map(bind)), []);
+      if (statement.columns().length) return statement.all(...params.map(bind)) as Record<string, unknown>[];
+      statement.run(...params.map(bind));
+      return [];
     };
     return world(exec, async () => db.close());
   }
@@ -256,11 +258,19 @@ function world(
   return {
     exec,
     async insert(table, rows) {
-      for (const row of rows) {
-        const cols = Object.keys(row);
+      // Rows with the same columns go together, a few hundred per statement.
+      for (let i = 0; i < rows.length; ) {
+        const cols = Object.keys(rows[i] as object);
+        const sig = cols.join();
+        const group: Record<string, unknown>[] = [];
+        while (i < rows.length && group.length < 200 && Object.keys(rows[i] as object).join() === sig) {
+          group.push(rows[i] as Record<string, unknown>);
+          i++;
+        }
+        const tuple = `(${cols.map(() => '?').join(', ')})`;
         await exec(
-          `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-          Object.values(row),
+          `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${group.map(() => tuple).join(', ')}`,
+          group.flatMap((row) => cols.map((c) => row[c])),
         );
       }
     },
@@ -282,9 +292,10 @@ export async function writeWorldProgram(
   engine: Engine,
   rules: RetentionRule[] = seedRules,
   where = 'APP_DB_URL',
+  extra: Record<string, unknown> = {},
 ): Promise<void> {
   const { mkdir, writeFile } = await import('node:fs/promises');
-  const program = worldProgram(engine, rules, where);
+  const program = worldProgram(engine, rules, where, extra);
   await mkdir(`${dir}/datasets`, { recursive: true });
   await writeFile(
     `${dir}/custodian.yaml`,
