@@ -1,5 +1,6 @@
 import { jobStarters } from '../jobs/job-queue.ts';
 import { WorkspaceScope } from '../store/workspace-scope.ts';
+import { minimiseRequestRecords } from './minimise-request-records.ts';
 import { runRequest } from './run-request.ts';
 import { sendDueReminders } from './send-reminders.ts';
 
@@ -11,7 +12,9 @@ interface RunJob {
 /**
  * Durable request work: `dsr-run` runs an approved (or retried) request; `dsr-reminders`
  * tells the privacy team about due dates every 30 minutes and picks up runs a killed
- * worker left `in_progress` or `approved`.
+ * worker left `in_progress` or `approved`; `dsr-minimise` removes, once a day, the personal
+ * data of closed requests whose records period is over (a missed day runs when the server is
+ * back; a failed request makes the job fail, and the retry skips what was done).
  */
 jobStarters.push(async (boss, services) => {
   await boss.createQueue('dsr-run', { retryLimit: 3, retryDelay: 30, expireInSeconds: 3600 });
@@ -41,5 +44,16 @@ jobStarters.push(async (boss, services) => {
         .execute();
       for (const r of stale) await boss.send('dsr-run', { workspaceId: ws.id, requestId: r.id });
     }
+  });
+  await boss.createQueue('dsr-minimise', { retryLimit: 3, retryDelay: 300, expireInSeconds: 6 * 3600 });
+  await boss.schedule('dsr-minimise', '40 3 * * *', undefined, { tz: 'UTC', missed: 'once' });
+  await boss.work('dsr-minimise', async () => {
+    const workspaces = await services.store.db.selectFrom('workspaces').select('id').execute();
+    let failed = 0;
+    for (const ws of workspaces) {
+      const scope = new WorkspaceScope(services.store.db, ws.id);
+      failed += (await minimiseRequestRecords(scope, { now: services.clock() })).failed;
+    }
+    if (failed) throw new Error(`${failed} request records could not be minimised; the retry resumes`);
   });
 });

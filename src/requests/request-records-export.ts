@@ -7,7 +7,7 @@ import { closedStates } from './request-states.ts';
  * channel, response date, response, and the basis for a denial. No identities.
  */
 export async function exportRequestsCsv(scope: WorkspaceScope, since: Date | undefined): Promise<string> {
-  let q = scope.selectFrom('dsr_requests').selectAll().orderBy('received_at');
+  let q = scope.selectFrom('dsr_requests').selectAll().orderBy('received_at').orderBy('id');
   if (since) q = q.where('received_at', '>=', since);
   const rows = (await q.execute()) as RequestRow[];
   const header = [

@@ -28,7 +28,23 @@ export const requestSettingsSchema = z.strictObject({
   /** Per-IP and per-person limits on public intake, per hour. */
   intake_per_ip_per_hour: z.number().int().min(1).max(10_000).default(20),
   intake_per_person_per_hour: z.number().int().min(1).max(100).default(3),
+  /**
+   * Months a closed request keeps its personal data before it is minimised (type, dates and
+   * outcome stay for the records log and metrics). CCPA requests keep it at least 24 months
+   * whatever this says (11 CCR 7101).
+   */
+  records_kept_months: z.number().int().min(1).max(120).default(24),
 });
+
+/** The law's floor for keeping records of consumer requests, in months (CCPA 11 CCR 7101). */
+export const CCPA_RECORDS_MONTHS = 24;
+
+/** Months the records of a closed request in `jurisdiction` keep their personal data. */
+export function recordsKeptMonths(settings: RequestSettings, jurisdiction: string): number {
+  return jurisdiction === 'ccpa'
+    ? Math.max(settings.records_kept_months, CCPA_RECORDS_MONTHS)
+    : settings.records_kept_months;
+}
 export type RequestSettings = z.infer<typeof requestSettingsSchema>;
 
 /** The level a request type needs unless the workspace settings say otherwise. */

@@ -274,6 +274,8 @@ export interface DsrRequestsTable {
   closed_response: string | null;
   program_version: number | null;
   external_id: string | null;
+  /** When the personal data of this closed request was removed (records period over). */
+  minimised_at: Generated<Date | null>;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }

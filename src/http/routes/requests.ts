@@ -11,6 +11,7 @@ import {
   noteRequest,
 } from '../../requests/decide-request.ts';
 import { listQuerySchema, listRequests } from '../../requests/list-requests.ts';
+import { minimiseRequestRecords } from '../../requests/minimise-request-records.ts';
 import { submitRequestSchema } from '../../requests/request-input.ts';
 import { getRequest, requestView } from '../../requests/request-record.ts';
 import { exportRequestsCsv, requestMetrics } from '../../requests/request-records-export.ts';
@@ -131,6 +132,25 @@ export function registerRequestRoutes(app: Hono<AppEnv>): void {
       const saved = await saveRequestSettings(scope, body, services.clock());
       await audit({ action: 'request.settings_changed', objectType: 'dsr_settings', details: saved });
       return saved;
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/requests/minimise',
+      summary:
+        'Remove now the personal data of closed requests past their records period (also runs daily); open and legally held requests are kept',
+      tag: 'requests',
+      role: 'admin',
+    },
+    async ({ scope, services, auth }) => {
+      const result = await minimiseRequestRecords(scope, {
+        now: services.clock(),
+        actor: { id: auth.actorId, role: auth.role },
+      });
+      return { ...result, outcomes: result.outcomes.filter((o) => o.status !== 'minimised') };
     },
   );
 
