@@ -98,11 +98,11 @@ export function resolveTarget(program: Program, rule: RetentionRule): TargetMode
       `retention rule "${rule.key}": dataset "${datasetKey}" has no collection "${collectionName}"`,
     );
   }
-  const file = program.locate({ doc: [] }).file;
   return {
     system,
     connection,
-    baseDir: path.isAbsolute(file) ? path.dirname(file) : process.cwd(),
+    // A program read from disk names its file; one pushed over the API does not (working directory).
+    baseDir: path.dirname(path.resolve(program.locate({ doc: [] }).file)),
     dialect,
     collections,
     relations: relationsOf(datasets, collections),

@@ -270,7 +270,9 @@ function formatPlan(plan: RulePlan): string {
     `  would ${plan.action === 'manual_task' ? 'list in a task' : plan.action.replace('_', ' ')}: ${plan.rows} rows` +
       (plan.rows ? ` (oldest ${plan.oldest ?? '-'}, newest ${plan.newest ?? '-'})` : ''),
   );
-  if (plan.examples.length) lines.push(`  examples: ${plan.examples.join(', ')}`);
+  if (plan.examples.length) lines.push(`  examples (${plan.key.join(', ')}): ${plan.examples.join(', ')}`);
+  for (const m of plan.mask) lines.push(`  masks ${m.field}: ${m.strategy} (${m.source})`);
+  if (plan.action === 'anonymise' && plan.deletesRows) lines.push('  the erasure policy deletes these rows');
   if (plan.cascade.length) lines.push(`  children deleted first: ${plan.cascade.join(', ')}`);
   if (plan.keptByExceptions) lines.push(`  kept by exceptions: ${plan.keptByExceptions}`);
   for (const h of plan.holds) lines.push(`  held (${h.covers}: ${h.reason}): ${h.rows} rows`);
