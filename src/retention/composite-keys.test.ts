@@ -48,6 +48,15 @@ function idOnlyDataset() {
   return dataset;
 }
 
+/** The dataset with order lines referencing `tenant_orders.id` only, not the account. */
+function partialReferenceDataset() {
+  const dataset = structuredClone(appDataset) as typeof appDataset;
+  const lines = dataset.collections.find((c) => c.name === 'tenant_order_lines');
+  const account = lines?.fields.find((f) => f.name === 'account_id') as { fides_meta?: unknown };
+  account.fides_meta = { primary_key: true };
+  return dataset;
+}
+
 for (const { engine, skip } of engines) {
   describe(`retention on composite and missing keys (${engine})`, { skip }, () => {
     test('delete by (account_id, id): batches by key tuple, cascades by the composite reference', async (t) => {
@@ -181,6 +190,18 @@ for (const { engine, skip } of engines) {
       const [r] = await w.sweep(now, undefined, program);
       assert.equal(r?.status, 'failed');
       assert.equal((await keysOf(w, 'tenant_orders', 'account_id, id')).length, 5);
+    });
+
+    test('a cascade through part of a composite key is refused: it would reach other tenants', async (t) => {
+      const w = await openWorld(t, engine);
+      await seedOrders(w);
+      const [plan] = await w.plan(now, undefined, w.program([ordersRule], {}, partialReferenceDataset()));
+      assert.equal(plan?.status, 'error');
+      assert.match(
+        plan?.error ?? '',
+        /app\.tenant_order_lines references app\.tenant_orders by \(order_id\) → \(id\), only part of its primary key \(account_id, id\).*Add fides_meta\.references for tenant_orders\.account_id on tenant_order_lines/,
+      );
+      assert.equal((await keysOf(w, 'tenant_order_lines', 'account_id, order_id, line_no')).length, 6);
     });
 
     test('a collection without a key: lint and plan say the sweep refuses it; manual_task still counts', async (t) => {
