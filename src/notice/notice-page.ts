@@ -46,13 +46,14 @@ export function languageSwitcher(lang: NoticeLanguage, languages: NoticeLanguage
 /** The form to be emailed when the notice changes; `email` and `error` refill it after a mistake. */
 export function subscribeFormHtml(
   lang: NoticeLanguage,
-  state: { email?: string | undefined; error?: string | undefined } = {},
+  state: { email?: string | undefined; error?: string | undefined; standalone?: boolean } = {},
 ): string {
   const { t } = createTranslator(lang);
   const describedBy = state.error ? 'subscribe-error subscribe-hint' : 'subscribe-hint';
-  return `<section class="subscribe" id="subscribe" aria-labelledby="subscribe-h">
-<h2 id="subscribe-h">${escapeHtml(t('subscribe.title'))}</h2>
-<p>${escapeHtml(t('subscribe.text'))}</p>
+  // On its own page the h1 already says what the form is for.
+  const heading = state.standalone ? '' : `<h2 id="subscribe-h">${escapeHtml(t('subscribe.title'))}</h2>\n`;
+  return `<section class="subscribe" id="subscribe"${state.standalone ? '' : ' aria-labelledby="subscribe-h"'}>
+${heading}<p>${escapeHtml(t('subscribe.text'))}</p>
 <form method="post" action="/privacy/subscribe">
 <input type="hidden" name="lang" value="${lang}">
 <label for="subscribe-email">${escapeHtml(t('subscribe.email'))}</label>
@@ -115,7 +116,7 @@ export function noticeSubpage(input: {
 <link rel="stylesheet" href="/privacy/notice.css${brand}">
 </head>
 <body>
-<header class="site"><div class="wrap"><p class="org">${escapeHtml(input.organization)}</p></div></header>
+<header class="site"><div class="wrap narrow"><p class="org">${escapeHtml(input.organization)}</p></div></header>
 <main id="main" class="wrap narrow">
 <h1>${escapeHtml(input.title)}</h1>
 ${input.body}

@@ -54,6 +54,7 @@ footer{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;paddi
 .langs a:focus-visible{outline-color:#fff}
 .lang-note{background:var(--soft);border-left:4px solid var(--brand);padding:.6rem 1rem;margin:1.5rem 0 0}
 .narrow{max-width:40rem}
+.narrow .subscribe{margin-top:1.5rem}
 .subscribe{margin:3rem 0 0;padding:1.5rem 1.5rem 1.25rem;background:var(--soft);border-top:4px solid var(--brand)}
 .subscribe h2{border:0;margin:0 0 .5rem;padding:0;font-size:1.3rem}
 .subscribe p{margin:0 0 1rem;max-width:44rem}
@@ -68,7 +69,7 @@ input:focus-visible,button:focus-visible{outline:3px solid var(--brand);outline-
 .field-error{color:#a4262c;font-weight:600;margin:0 0 .5rem}
 .done{background:#e9f5ee;border-left:4px solid #1b6b3a;padding:.75rem 1rem}
 .problem{background:#fdecea;border-left:4px solid #a4262c;padding:.75rem 1rem}
-@media (max-width:40rem){nav.toc ol{columns:1}dl.fields{grid-template-columns:1fr}tbody th{width:auto}}
+@media (max-width:40rem){nav.toc ol{columns:1}dl.fields{grid-template-columns:1fr}tbody th{width:auto}h1{font-size:1.6rem;overflow-wrap:break-word}.site .wrap{flex-wrap:wrap;row-gap:.5rem}.langs{flex-basis:100%;margin-left:-.65rem}.subscribe{padding:1.25rem 1rem 1rem}}
 @media print{.site{background:none;color:#000;border-bottom:2px solid #000}.skip,nav.toc,.langs,.subscribe{display:none}a{color:#000}a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em}h2,h3{break-after:avoid}tr{break-inside:avoid}body{font-size:11pt}}
 `;
 }

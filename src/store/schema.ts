@@ -565,6 +565,12 @@ export interface NoticeSubscribersTable {
   workspace_id: string;
   email: string;
   created_at: Date;
+  status: Generated<'pending' | 'confirmed' | 'unsubscribed'>;
+  lang: Generated<string>;
+  token_hash: string | null;
+  confirmation_sent_at: Date | null;
+  confirmed_at: Date | null;
+  unsubscribed_at: Date | null;
 }
 
 export interface NoticeNotificationsTable {
@@ -574,7 +580,7 @@ export interface NoticeNotificationsTable {
   recipient: string;
   audience: 'subscriber' | 'customer';
   customer_key: string | null;
-  status: 'pending' | 'sending' | 'sent' | 'failed';
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
   attempts: Generated<number>;
   last_error: string | null;
   message_id: string | null;

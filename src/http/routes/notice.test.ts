@@ -163,15 +163,29 @@ test('publish, read current and past versions, diff, notifications and ROPA over
   assert.match(await preview.text(), /query\.lang.*must be one of en, fr/);
   assert.equal((await call('/api/notice/preview', { key: auditor })).headers.get('content-language'), 'en');
 
-  // A subscriber, a new sub-processor for the hosted intranets, a second version.
-  assert.equal(
-    (await call('/api/notice/subscribers', { method: 'POST', body: { email: 'reader@example.org' } })).status,
-    201,
-  );
+  // A subscriber (who confirms from the emailed link), a new sub-processor for the hosted
+  // intranets, a second version.
+  const subscribed = await call('/api/notice/subscribers', {
+    method: 'POST',
+    body: { email: 'reader@example.org' },
+  });
+  assert.equal(subscribed.status, 201);
+  assert.deepEqual(await subscribed.json(), { status: 'confirmation_requested' });
   assert.equal(
     (await call('/api/notice/subscribers', { method: 'POST', body: { email: 'not-an-email' } })).status,
     422,
   );
+  const confirmation = mailText(
+    await smtp.waitFor((m) => m.to.includes('reader@example.org') && /^Confirm/.test(m.subject)),
+  );
+  const token = /\/privacy\/subscribe\/confirm\?t=([\w-]+)&lang=en/.exec(confirmation)?.[1];
+  assert.ok(token, confirmation);
+  const confirmed = await app.request('/privacy/subscribe/confirm?lang=en', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ t: token }).toString(),
+  });
+  assert.equal(confirmed.status, 200);
   await call('/api/programs', { key: owner, method: 'POST', body: withMailgun() });
   now = new Date('2025-04-01T10:00:00Z');
   const second = await call('/api/notice/versions', {
@@ -191,8 +205,8 @@ test('publish, read current and past versions, diff, notifications and ROPA over
   assert.equal(v2.delivery, 'sent', 'without a job queue the publish sends, one result per person');
   assert.equal(v2.notifications.length, 3);
   assert.ok(v2.notifications.every((n) => n.status === 'succeeded'));
-  const mail = await smtp.waitFor((m) => m.to.includes('reader@example.org'));
-  assert.match(mailText(mail), /http:\/\/notice\.test\/privacy\/v\/2/);
+  const mail = await smtp.waitFor((m) => m.to.includes('reader@example.org') && /version 2/.test(m.subject));
+  assert.match(mailText(mail), /http:\/\/notice\.test\/privacy\/v\/2\?lang=en/);
 
   // Current, past version, unknown versions.
   assert.match(await (await call('/privacy')).text(), /Mailgun/);
@@ -281,7 +295,8 @@ test('custodian publish talks to a running server, prints the classified changes
       (m) => m.to.includes('reader@example.org') && /version 3/.test(m.subject),
     );
     assert.ok(mail);
-    assert.equal(smtp.messages.filter((m) => m.to.includes('reader@example.org')).length, 2);
+    // The confirmation, version 2 and version 3: nothing twice.
+    assert.equal(smtp.messages.filter((m) => m.to.includes('reader@example.org')).length, 3);
     assert.equal(
       await publishCommand(ctx(['--effective-date', 'June'])).catch((e: Error) =>
         e.message.includes('2025-06-30'),

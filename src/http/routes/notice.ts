@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
@@ -8,14 +9,28 @@ import { decorateNoticePage, noticeSubpage } from '../../notice/notice-page.ts';
 import { noticeStylesheet } from '../../notice/notice-stylesheet.ts';
 import { deliverNoticeNotifications } from '../../notice/notifications/deliver-notice-notifications.ts';
 import { listNoticeNotifications } from '../../notice/notifications/list-notice-notifications.ts';
+import {
+  confirmNoticeSubscription,
+  requestNoticeSubscription,
+  type SubscriptionContext,
+  unsubscribeFromNotice,
+} from '../../notice/notifications/notice-subscriptions.ts';
 import { sendNoticeNotifications } from '../../notice/notifications/send-notice-notifications.ts';
-import { subscribeToNotice } from '../../notice/notifications/subscribe-to-notice.ts';
+import {
+  confirmationSentPage,
+  confirmPage,
+  type SubscriptionPageContext,
+  subscribeFormPage,
+  subscriptionMessagePage,
+  unsubscribePage,
+} from '../../notice/notifications/subscription-pages.ts';
 import { escapeHtml } from '../../notice/render-html.ts';
 import { renderNotice } from '../../notice/render-notice.ts';
 import { buildRopa } from '../../notice/ropa/build-ropa.ts';
 import { ropaToCsv } from '../../notice/ropa/ropa-csv.ts';
 import { diffNoticeVersions } from '../../notice/versions/diff-notice-versions.ts';
 import {
+  findLatestNoticeHeader,
   findLatestNoticeVersion,
   getNoticeVersion,
   latestNoticeVersionNumber,
@@ -26,8 +41,12 @@ import { publishNotice } from '../../notice/versions/publish-notice.ts';
 import { renderDiffHtml } from '../../notice/versions/render-diff-html.ts';
 import { getCurrentProgram } from '../../program/current-program.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
+import { assertSameOrigin } from '../auth.ts';
+import { processLimiter, type RateLimitVerdict, rateLimitedError } from '../rate-limit.ts';
 import { type AppEnv, route } from '../route.ts';
 import { setCsp } from '../security-headers.ts';
+import type { Services } from '../services.ts';
+import { clientAddress } from './consent-pages.ts';
 
 /** Public notice pages load nothing but their own stylesheet: no scripts, no inline styles. */
 const noticeCsp = [
@@ -204,11 +223,171 @@ function showVersion(
   );
 }
 
+/** Attempts to subscribe, per client address and per address asked for (each process counts its own). */
+function takeSubscribeAttempt(c: Context<AppEnv>, email?: string): RateLimitVerdict {
+  const services = c.get('services');
+  const limiter = processLimiter(services, 'notice-subscribe', { limit: 10, windowMs: 3_600_000 });
+  const byClient = limiter.take(`ip:${clientAddress(c) ?? 'unknown'}`, services.clock());
+  if (!byClient.allowed || !email) return byClient;
+  return limiter.take(`address:${email.trim().toLowerCase()}`, services.clock(), 3);
+}
+
+function subscriptionContext(services: Services): SubscriptionContext {
+  return { mailer: services.mailer, publicUrl: services.publicUrl, now: services.clock() };
+}
+
+/** The latest notice's name, colour and languages for the subscription pages, and the language to use. */
+async function subscriptionPageContext(
+  c: Context<AppEnv>,
+  asked: unknown,
+): Promise<SubscriptionPageContext & { scope: WorkspaceScope; languages: NoticeLanguage[] }> {
+  const scope = await publicScope(c);
+  const header = await findLatestNoticeHeader(scope);
+  if (!header) throw new AppError('not_found', 'no privacy notice has been published yet');
+  const lang = header.languages.find((l) => l === asked) ?? header.languages[0] ?? 'en';
+  return { scope, lang, languages: header.languages, controller: header.controller };
+}
+
+function subscriptionHtml(c: Context<AppEnv>, ctx: { lang: NoticeLanguage }, html: string, status = 200) {
+  setCsp(c, noticeCsp);
+  c.header('Content-Language', ctx.lang);
+  return c.html(html, status as 200);
+}
+
+/**
+ * The public pages of subscribing to notice changes (the form on /privacy posts here),
+ * confirming from the emailed link, and unsubscribing from a notification. No JavaScript;
+ * the form is same-origin only, rate- and size-limited; tokens travel in links, never cookies.
+ */
+function registerSubscriptionPages(app: Hono<AppEnv>): void {
+  const limitBody = bodyLimit({
+    maxSize: 4 * 1024,
+    onError: async (c) => {
+      const ctx = await subscriptionPageContext(c as Context<AppEnv>, c.req.query('lang'));
+      return subscriptionHtml(
+        c as Context<AppEnv>,
+        ctx,
+        subscriptionMessagePage(ctx, 'subscribe.title', 'subscribe.tooLarge', 'problem'),
+        413,
+      );
+    },
+  });
+  app.use('/privacy/subscribe', limitBody);
+  app.use('/privacy/subscribe/*', limitBody);
+  app.use('/privacy/unsubscribe', limitBody);
+
+  app.post('/privacy/subscribe', (c) =>
+    publicPage(c, undefined, async () => {
+      const services = c.get('services');
+      const form = await c.req.parseBody();
+      const ctx = await subscriptionPageContext(c, form.lang);
+      try {
+        assertSameOrigin(c, services);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return subscriptionHtml(
+          c,
+          ctx,
+          subscriptionMessagePage(ctx, 'subscribe.title', 'subscribe.refused', 'problem'),
+          403,
+        );
+      }
+      const typed = typeof form.email === 'string' ? form.email.trim().slice(0, 254) : '';
+      const parsed = z.email().max(254).safeParse(typed);
+      const limited = takeSubscribeAttempt(c, parsed.success ? parsed.data : undefined);
+      if (!limited.allowed) {
+        c.header('Retry-After', String(limited.retryAfterSeconds));
+        return subscriptionHtml(
+          c,
+          ctx,
+          subscriptionMessagePage(ctx, 'subscribe.title', 'subscribe.tooMany', 'problem'),
+          429,
+        );
+      }
+      if (!parsed.success) {
+        const { t } = createTranslator(ctx.lang);
+        return subscriptionHtml(c, ctx, subscribeFormPage(ctx, typed, t('subscribe.invalid')), 422);
+      }
+      await requestNoticeSubscription(
+        ctx.scope,
+        { email: parsed.data, lang: ctx.lang },
+        subscriptionContext(services),
+      );
+      return subscriptionHtml(c, ctx, confirmationSentPage(ctx, parsed.data));
+    }),
+  );
+
+  app.get('/privacy/subscribe/confirm', (c) =>
+    publicPage(c, undefined, async () => {
+      const ctx = await subscriptionPageContext(c, c.req.query('lang'));
+      return subscriptionHtml(c, ctx, confirmPage(ctx, c.req.query('t') ?? ''));
+    }),
+  );
+
+  app.post('/privacy/subscribe/confirm', (c) =>
+    publicPage(c, undefined, async () => {
+      const services = c.get('services');
+      const form = await c.req.parseBody();
+      const ctx = await subscriptionPageContext(c, c.req.query('lang'));
+      assertSameOrigin(c, services);
+      const token = typeof form.t === 'string' ? form.t : '';
+      const done = await confirmNoticeSubscription(ctx.scope, token, services.clock());
+      if (!done) {
+        return subscriptionHtml(
+          c,
+          ctx,
+          subscriptionMessagePage(ctx, 'subscribe.linkInvalid', 'subscribe.linkInvalidText', 'problem'),
+          410,
+        );
+      }
+      const shown = { ...ctx, lang: ctx.languages.includes(done.lang) ? done.lang : ctx.lang };
+      return subscriptionHtml(
+        c,
+        shown,
+        subscriptionMessagePage(shown, 'subscribe.confirmedTitle', 'subscribe.confirmedText', 'done'),
+      );
+    }),
+  );
+
+  app.get('/privacy/unsubscribe', (c) =>
+    publicPage(c, undefined, async () => {
+      const ctx = await subscriptionPageContext(c, c.req.query('lang'));
+      return subscriptionHtml(c, ctx, unsubscribePage(ctx, c.req.query('t') ?? ''));
+    }),
+  );
+
+  // Our page's button and the mail client's RFC 8058 one-click POST both land here; the signed
+  // token is the authority (a one-click POST comes from the mail provider, not our page).
+  app.post('/privacy/unsubscribe', (c) =>
+    publicPage(c, undefined, async () => {
+      const services = c.get('services');
+      const ctx = await subscriptionPageContext(c, c.req.query('lang'));
+      try {
+        await unsubscribeFromNotice(services.store.db, c.req.query('t') ?? '', services.clock());
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return subscriptionHtml(
+          c,
+          ctx,
+          subscriptionMessagePage(ctx, 'unsubscribe.title', 'unsubscribe.invalid', 'problem'),
+          400,
+        );
+      }
+      return subscriptionHtml(
+        c,
+        ctx,
+        subscriptionMessagePage(ctx, 'unsubscribe.doneTitle', 'unsubscribe.doneText', 'done'),
+      );
+    }),
+  );
+}
+
 /**
  * The published notice (`/privacy`, `/privacy/v/:version`, `/privacy/diff`), its stylesheet,
  * the records of processing, notice versions, subscribers and the notification log.
  */
 export function registerNoticeRoutes(app: Hono<AppEnv>): void {
+  registerSubscriptionPages(app);
   app.get('/privacy/notice.css', (c) => {
     const brand = c.req.query('brand');
     return c.body(noticeStylesheet(brand ? `#${brand}` : undefined), 200, {
@@ -388,16 +567,23 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
     {
       method: 'post',
       path: '/api/notice/subscribers',
-      summary: 'Ask to be told by email of material changes to the notice',
+      summary:
+        'Ask to be told by email of material changes to the notice (double opt-in: updates start once the emailed link is opened)',
       tag: 'notice',
       role: 'public',
-      body: z.object({ email: z.email() }),
+      body: z.object({ email: z.email().max(254), lang: langSchema.optional() }),
     },
     async ({ c, services, body }) => {
       const scope = await publicScope(c);
-      await subscribeToNotice(scope, body.email, services.clock());
-      // The same answer whether or not the address was already there: nothing to enumerate.
-      return { subscribed: true };
+      const limited = takeSubscribeAttempt(c, body.email);
+      if (!limited.allowed) {
+        throw rateLimitedError('too many subscription requests', limited.retryAfterSeconds);
+      }
+      const languages = (await findLatestNoticeHeader(scope))?.languages ?? ['en'];
+      const lang = body.lang && languages.includes(body.lang) ? body.lang : (languages[0] ?? 'en');
+      await requestNoticeSubscription(scope, { email: body.email, lang }, subscriptionContext(services));
+      // The same answer whatever the address's state: nothing to enumerate.
+      return { status: 'confirmation_requested' };
     },
   );
 
@@ -411,7 +597,7 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
       role: 'auditor',
       query: z.object({
         version: z.coerce.number().int().positive().optional(),
-        status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),
+        status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']).optional(),
       }),
     },
     async ({ scope, query, audit }) => {

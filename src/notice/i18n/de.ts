@@ -201,8 +201,7 @@ export const de: Partial<Record<MessageKey, string>> = {
     'Wenn {email} E-Mails empfangen kann, ist ein Bestätigungslink unterwegs. Sie erhalten erst Nachrichten, wenn Sie ihn geöffnet haben; er gilt 7 Tage.',
   'subscribe.back': 'Zurück zur Datenschutzerklärung',
   'subscribe.invalid': 'Geben Sie eine E-Mail-Adresse ein, etwa name@beispiel.de.',
-  'subscribe.tooMany':
-    'Zu viele Versuche von Ihrer Verbindung. Bitte versuchen Sie es in einer Stunde erneut.',
+  'subscribe.tooMany': 'Zu viele Versuche von Ihrer Verbindung. Bitte versuchen Sie es später erneut.',
   'subscribe.tooLarge': 'Das ist zu lang für eine E-Mail-Adresse.',
   'subscribe.refused': 'Dieses Formular kann nur von der Seite der Datenschutzerklärung gesendet werden.',
   'subscribe.confirmTitle': 'Abonnement bestätigen',

@@ -229,7 +229,7 @@ export const en = {
     'If {email} can receive mail, a confirmation link is on its way. Updates start only once you open it; the link works for 7 days.',
   'subscribe.back': 'Back to the privacy notice',
   'subscribe.invalid': 'Enter an email address, like name@example.com.',
-  'subscribe.tooMany': 'Too many attempts from your connection. Please try again in an hour.',
+  'subscribe.tooMany': 'Too many attempts from your connection. Please try again later.',
   'subscribe.tooLarge': 'That was too large to be an email address.',
   'subscribe.refused': 'This form can only be sent from the privacy notice page.',
   'subscribe.confirmTitle': 'Confirm your subscription',

@@ -204,7 +204,7 @@ export const fr: Partial<Record<MessageKey, string>> = {
     'Si {email} peut recevoir des messages, un lien de confirmation vous a été envoyé. Vous ne recevrez rien avant de l’avoir ouvert ; il est valable 7 jours.',
   'subscribe.back': 'Retour à la politique de confidentialité',
   'subscribe.invalid': 'Saisissez une adresse e-mail, par exemple nom@exemple.fr.',
-  'subscribe.tooMany': 'Trop de tentatives depuis votre connexion. Réessayez dans une heure.',
+  'subscribe.tooMany': 'Trop de tentatives depuis votre connexion. Réessayez plus tard.',
   'subscribe.tooLarge': 'C’est trop long pour une adresse e-mail.',
   'subscribe.refused':
     'Ce formulaire ne peut être envoyé que depuis la page de la politique de confidentialité.',

@@ -13,6 +13,7 @@ import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 import { memoryStore } from '../../testing/store.ts';
 import { loadClaromentis, withNewSubProcessor } from '../fixtures/claromentis.ts';
+import { addConfirmedSubscriber } from '../fixtures/subscribers.ts';
 import { publishNotice } from '../versions/publish-notice.ts';
 import {
   NOTICE_DELIVERY_QUEUE,
@@ -22,7 +23,6 @@ import {
 } from './deliver-notice-notifications.ts';
 import { listNoticeNotifications } from './list-notice-notifications.ts';
 import { sendNoticeNotifications } from './send-notice-notifications.ts';
-import { subscribeToNotice } from './subscribe-to-notice.ts';
 
 let store: Store;
 let smtp: TestSmtp;
@@ -43,7 +43,8 @@ async function publishMaterialChange(name: string, subscribers: string[]): Promi
   const scope = await createWorkspace(store.db, name);
   await pushProgram(scope, toBundle(claromentis), 'test');
   await publishNotice(scope, { now: new Date('2025-03-01T10:00:00Z'), actor: 'key:admin' });
-  for (const email of subscribers) await subscribeToNotice(scope, email, new Date('2025-03-01T00:00:00Z'));
+  for (const email of subscribers)
+    await addConfirmedSubscriber(scope, email, new Date('2025-03-01T00:00:00Z'));
   await pushProgram(scope, withNewSubProcessor(claromentis), 'test');
   const published = await publishNotice(scope, { now: new Date('2025-04-01T10:00:00Z'), actor: 'key:admin' });
   assert.equal(published.queued, subscribers.length + 2);

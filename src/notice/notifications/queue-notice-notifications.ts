@@ -4,8 +4,8 @@ import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import type { ClassifiedChange } from '../versions/classify-changes.ts';
 
 /**
- * Queues one notification per person who must hear of a material change: every notice
- * subscriber, and each business customer's privacy contact when the change touches what we
+ * Queues one notification per person who must hear of a material change: every confirmed
+ * notice subscriber, and each business customer's privacy contact when the change touches what we
  * do as their processor (Art. 28(2)). One row per recipient and version, so re-queueing is a no-op.
  */
 export async function queueNoticeNotifications(
@@ -13,7 +13,12 @@ export async function queueNoticeNotifications(
   input: { version: number; changes: ClassifiedChange[]; program: Program; now: Date },
 ): Promise<number> {
   const recipients = new Map<string, { audience: 'subscriber' | 'customer'; customerKey: string | null }>();
-  const subscribers = await scope.selectFrom('notice_subscribers').select('email').execute();
+  // Only those who confirmed by email; pending and unsubscribed addresses hear nothing.
+  const subscribers = await scope
+    .selectFrom('notice_subscribers')
+    .select('email')
+    .where('status', '=', 'confirmed')
+    .execute();
   for (const s of subscribers) recipients.set(s.email, { audience: 'subscriber', customerKey: null });
   if (input.changes.some((c) => c.material && c.affectsCustomers)) {
     for (const customer of input.program.doc.customers) {

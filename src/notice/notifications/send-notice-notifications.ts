@@ -3,7 +3,9 @@ import type { Mailer } from '../../mail/mailer.ts';
 import type { Database } from '../../store/schema.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { formatDate } from '../compose-notice.ts';
-import { getNoticeVersion } from '../versions/notice-versions.ts';
+import type { NoticeLanguage } from '../i18n/translator.ts';
+import { getNoticeVersion, type NoticeVersionWithContent } from '../versions/notice-versions.ts';
+import { unsubscribeLink } from './notice-subscriptions.ts';
 
 export interface NotificationResult {
   id: string;
@@ -69,7 +71,7 @@ export async function sendNoticeNotifications(
   if (options.version !== undefined) query = query.where('notice_version', '=', options.version);
   const rows = await query.execute();
   const results: NotificationResult[] = [];
-  const messages = new Map<number, Awaited<ReturnType<typeof composeMessages>>>();
+  const versions = new Map<number, NoticeVersionWithContent>();
   for (const row of rows) {
     const claimed = await scope
       .updateTable('notice_notifications')
@@ -87,18 +89,46 @@ export async function sendNoticeNotifications(
       results.push({ ...base, status: 'skipped', error: 'another sender has it' });
       continue;
     }
-    let composed = messages.get(row.notice_version);
-    if (!composed) {
-      composed = await composeMessages(scope, row.notice_version, options.publicUrl);
-      messages.set(row.notice_version, composed);
+    let version = versions.get(row.notice_version);
+    if (!version) {
+      version = await getNoticeVersion(scope, row.notice_version);
+      versions.set(row.notice_version, version);
     }
-    const message = row.audience === 'customer' ? composed.customer : composed.subscriber;
+    let message: { subject: string; text: string; headers: Record<string, string> };
+    if (row.audience === 'customer') {
+      message = { ...composeMessages(version, options.publicUrl).customer, headers: {} };
+    } else {
+      // A subscriber hears only while subscribed; the mail carries their way out.
+      const subscriber = await scope
+        .selectFrom('notice_subscribers')
+        .select(['id', 'lang', 'status'])
+        .where('email', '=', row.recipient)
+        .executeTakeFirst();
+      if (subscriber?.status !== 'confirmed') {
+        await scope
+          .updateTable('notice_notifications')
+          .set({ status: 'cancelled', last_error: 'no longer subscribed' })
+          .where('id', '=', row.id)
+          .execute();
+        results.push({ ...base, status: 'skipped', error: 'no longer subscribed' });
+        continue;
+      }
+      const lang = version.languages.find((l) => l === subscriber.lang);
+      const stop = await unsubscribeLink(scope, subscriber, options.publicUrl, options.now);
+      const composed = composeMessages(version, options.publicUrl, lang).subscriber;
+      message = {
+        subject: composed.subject,
+        text: `${composed.text}\nStop these emails: ${stop}\n`,
+        // RFC 8058: mail clients show an unsubscribe button that POSTs to the link.
+        headers: { 'List-Unsubscribe': `<${stop}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      };
+    }
     const sent = await options.mailer.send({
       to: row.recipient,
       subject: message.subject,
       text: message.text,
       kind: 'transactional',
-      headers: { 'X-Custodian-Notice-Version': String(row.notice_version) },
+      headers: { 'X-Custodian-Notice-Version': String(row.notice_version), ...message.headers },
     });
     if (sent.accepted) {
       await scope
@@ -120,15 +150,21 @@ export async function sendNoticeNotifications(
   return results;
 }
 
-async function composeMessages(scope: WorkspaceScope, version: number, publicUrl: string) {
-  const v = await getNoticeVersion(scope, version);
+/** The two mails of a version: to subscribers (links in their language when published in it) and to customers. */
+function composeMessages(v: NoticeVersionWithContent, publicUrl: string, lang?: NoticeLanguage) {
+  const version = v.version;
+  const langParam = lang ? `lang=${lang}` : '';
   const org = v.model.controller.name;
   const date = formatDate(v.effectiveDate, 'en');
   const material = v.changes.filter((c) => c.material);
   const lines = material.map((c) => `- ${c.summary} (${c.reason})`);
   const links = [
-    `Read the new notice: ${publicUrl}/privacy/v/${version}`,
-    ...(version > 1 ? [`See every change: ${publicUrl}/privacy/diff?from=${version - 1}&to=${version}`] : []),
+    `Read the new notice: ${publicUrl}/privacy/v/${version}${langParam ? `?${langParam}` : ''}`,
+    ...(version > 1
+      ? [
+          `See every change: ${publicUrl}/privacy/diff?from=${version - 1}&to=${version}${langParam ? `&${langParam}` : ''}`,
+        ]
+      : []),
   ];
   const contact = v.model.controller.privacy.email ?? v.model.controller.dpo?.email;
   const subject = `${org}: changes to our privacy notice (version ${version}, effective ${date})`;

@@ -67,8 +67,12 @@ const languageColumns = [
   ),
 ];
 
-function fromRow(row: SummaryRow): NoticeVersion {
+function languagesOf(row: Pick<SummaryRow, 'model_languages' | 'rendered_languages'>): NoticeLanguage[] {
   const rendered = row.rendered_languages ?? [];
+  return row.model_languages ?? noticeLanguages.filter((l) => rendered.includes(l));
+}
+
+function fromRow(row: SummaryRow): NoticeVersion {
   return {
     version: row.version,
     programVersion: row.program_version,
@@ -81,7 +85,7 @@ function fromRow(row: SummaryRow): NoticeVersion {
     consentVersion: row.consent_version,
     changes: row.changes as unknown as ClassifiedChange[],
     missingKeys: row.missing_keys,
-    languages: row.model_languages ?? noticeLanguages.filter((l) => rendered.includes(l)),
+    languages: languagesOf(row),
   };
 }
 
@@ -132,4 +136,31 @@ export async function findLatestNoticeVersion(
 ): Promise<NoticeVersionWithContent | undefined> {
   const latest = await latestNoticeVersionNumber(scope);
   return latest === undefined ? undefined : getNoticeVersion(scope, latest);
+}
+
+/** What the pages around the notice need of the latest version: no model, no renderings. */
+export interface NoticeHeader {
+  version: number;
+  languages: NoticeLanguage[];
+  controller: { name: string; brandColor?: string | undefined };
+}
+
+export async function findLatestNoticeHeader(scope: WorkspaceScope): Promise<NoticeHeader | undefined> {
+  const row = await scope
+    .selectFrom('notice_versions')
+    .select([
+      'version',
+      ...languageColumns,
+      sql<string>`model->'controller'->>'name'`.as('name'),
+      sql<string | null>`model->'controller'->>'brandColor'`.as('brand_color'),
+    ])
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    version: row.version,
+    languages: languagesOf(row),
+    controller: { name: row.name, brandColor: row.brand_color ?? undefined },
+  };
 }

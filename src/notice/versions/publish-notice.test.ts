@@ -10,9 +10,9 @@ import { mailText, startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 import { memoryStore } from '../../testing/store.ts';
 import { getConsentNoticeVersion } from '../consent-version.ts';
 import { loadClaromentis, withNewSubProcessor } from '../fixtures/claromentis.ts';
+import { addConfirmedSubscriber } from '../fixtures/subscribers.ts';
 import { listNoticeNotifications } from '../notifications/list-notice-notifications.ts';
 import { sendNoticeNotifications } from '../notifications/send-notice-notifications.ts';
-import { subscribeToNotice } from '../notifications/subscribe-to-notice.ts';
 import { getNoticeVersion, listNoticeVersions } from './notice-versions.ts';
 import { publishNotice } from './publish-notice.ts';
 
@@ -38,7 +38,7 @@ test('publishing freezes the notice in its languages, then a new sub-processor i
   const scope = await freshWorkspace('claromentis');
   await pushProgram(scope, toBundle(claromentis), 'test');
   assert.equal(await getConsentNoticeVersion(scope), 0);
-  await subscribeToNotice(scope, 'Reader@Example.org', new Date('2025-03-01T00:00:00Z'));
+  await addConfirmedSubscriber(scope, 'Reader@Example.org', new Date('2025-03-01T00:00:00Z'));
 
   const first = await publishNotice(scope, { now: new Date('2025-03-01T10:00:00Z'), actor: 'key:admin' });
   assert.equal(first.version.version, 1);
@@ -135,8 +135,8 @@ test('failed deliveries are recorded and only they are retried', async () => {
   const scope = await freshWorkspace('retry');
   await pushProgram(scope, toBundle(claromentis), 'test');
   await publishNotice(scope, { now: new Date('2025-03-01T10:00:00Z'), actor: 'key:admin' });
-  await subscribeToNotice(scope, 'one@example.org', new Date('2025-03-01T00:00:00Z'));
-  await subscribeToNotice(scope, 'two@example.org', new Date('2025-03-01T00:00:00Z'));
+  await addConfirmedSubscriber(scope, 'one@example.org', new Date('2025-03-01T00:00:00Z'));
+  await addConfirmedSubscriber(scope, 'two@example.org', new Date('2025-03-01T00:00:00Z'));
   await pushProgram(scope, withNewSubProcessor(claromentis), 'test');
   await publishNotice(scope, { now: new Date('2025-04-01T10:00:00Z'), actor: 'key:admin' });
   const flaky = {
@@ -175,7 +175,7 @@ test('failed deliveries are recorded and only they are retried', async () => {
 test('editorial changes keep the consent version and notify nobody', async () => {
   const scope = await freshWorkspace('editorial');
   await pushProgram(scope, toBundle(claromentis), 'test');
-  await subscribeToNotice(scope, 'reader@example.org', new Date('2025-03-01T00:00:00Z'));
+  await addConfirmedSubscriber(scope, 'reader@example.org', new Date('2025-03-01T00:00:00Z'));
   await publishNotice(scope, { now: new Date('2025-03-01T10:00:00Z'), actor: 'key:admin' });
   const doc = structuredClone(claromentis.doc);
   doc.organization.contacts.privacy.phone = '0800 000 0000';
