@@ -35,6 +35,12 @@ export async function approveRequest(
   if (row.customer_key && !options.customerDecision && !row.customer_decision) {
     throw new AppError('conflict', `this request is for ${row.customer_key} to decide (processor routing)`);
   }
+  if (row.type === 'rectification' && !Object.keys(row.details.correction ?? {}).length) {
+    throw new AppError(
+      'conflict',
+      'say which fields to change first: the person described the correction in words (PUT /api/requests/:id/correction)',
+    );
+  }
   const approved = await transitionRequest(
     scope,
     requestId,

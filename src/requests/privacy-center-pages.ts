@@ -1,6 +1,7 @@
 import { escapeHtml } from '../escape-html.ts';
 import type { ProgramDoc, RequestType } from '../program/schema.ts';
 import type { JurisdictionCode } from './compute-deadlines.ts';
+import type { CorrectableCategory } from './correctable-data.ts';
 import { jurisdictionLabels, requestTypeLabels, typesOffered } from './request-types.ts';
 
 /** Escapes text for HTML content and attribute values. */
@@ -34,6 +35,8 @@ export function layout(doc: ProgramDoc | undefined, title: string, body: string)
   label { display: block; font-weight: 600; margin-top: 0.75rem; }
   .choice label { display: inline; font-weight: normal; margin: 0 0 0 0.25rem; }
   .choice { margin: 0.3rem 0; }
+  details { margin: 1rem 0; }
+  summary { cursor: pointer; font-weight: 600; }
   input[type=text], input[type=email], select, textarea { width: 100%; padding: 0.5rem; border: 1px solid #889; border-radius: 4px; font: inherit; box-sizing: border-box; }
   [aria-invalid=true] { border-color: #b00020; border-width: 2px; }
   .hint { color: #555; font-size: 0.9rem; }
@@ -72,12 +75,49 @@ function errorFor(id: string, errors: FieldError[]): string {
   return error ? `<p class="field-error" id="${id}-error">${esc(error.message)}</p>` : '';
 }
 
+/** The form field of a correctable data category: `user.contact.email` → `fix-user-contact-email`. */
+export function correctionFieldId(category: string): string {
+  return `fix-${category.replace(/\./g, '-')}`;
+}
+
+/**
+ * What the person says is wrong: one box per kind of data the program holds about them
+ * (by label), plus their own words for anything else. A native disclosure, so it works
+ * without JavaScript; open when a correction is chosen or was being typed.
+ */
+function correctionSection(
+  values: Record<string, string>,
+  errors: FieldError[],
+  categories: CorrectableCategory[],
+) {
+  const ids = ['correction', ...categories.map((c) => correctionFieldId(c.category))];
+  const open =
+    values.type === 'rectification' ||
+    ids.some((id) => values[id]?.trim() || errors.some((e) => e.field === id));
+  const boxes = categories
+    .map((c) => {
+      const id = correctionFieldId(c.category);
+      return `<label for="${id}">${esc(c.label)}</label>
+${c.description ? `<p class="hint" id="${id}-hint">${esc(c.description)}</p>` : ''}
+<input type="text" maxlength="500" ${fieldAttrs(id, errors, c.description)} value="${esc(values[id])}">
+${errorFor(id, errors)}`;
+    })
+    .join('\n');
+  return `<details${open ? ' open' : ''}><summary>Correcting your data? Tell us what is wrong</summary>
+<fieldset id="corrections"><legend>Which of your data is wrong?</legend>
+${categories.length ? `<p class="hint">Write the correct value for each item that is wrong, and leave the others empty.</p>\n${boxes}` : ''}
+<label for="correction">${categories.length ? 'Something else: what is wrong and what should it say?' : 'What is wrong and what should it say?'}</label>
+<textarea rows="3" maxlength="2000" ${fieldAttrs('correction', errors)}>${esc(values.correction)}</textarea>
+${errorFor('correction', errors)}
+</fieldset></details>`;
+}
+
 /** The request form. `values` refills it after an error so nothing typed is lost. */
 export function requestFormPage(
   doc: ProgramDoc,
   values: Record<string, string>,
   errors: FieldError[] = [],
-  options: { agents: boolean },
+  options: { agents: boolean; corrections: CorrectableCategory[] },
 ): string {
   const jurisdictions = doc.jurisdictions.map((j) => j.code as JurisdictionCode);
   const allTypes: RequestType[] = [];
@@ -119,9 +159,7 @@ ${errorFor('name', errors)}
 <label for="phone_number">Phone number we may know you by (optional)</label>
 <input type="text" autocomplete="tel" maxlength="50" ${fieldAttrs('phone_number', errors)} value="${esc(values.phone_number)}">
 ${errorFor('phone_number', errors)}
-<label for="correction">For a correction: what is wrong and what should it say?</label>
-<textarea rows="3" maxlength="500" ${fieldAttrs('correction', errors)}>${esc(values.correction)}</textarea>
-${errorFor('correction', errors)}
+${correctionSection(values, errors, options.corrections)}
 <fieldset><legend>For an objection: which processing?</legend>
 <div class="choice"><input type="checkbox" id="object-direct-marketing" name="processing" value="direct_marketing"${values.processing?.includes('direct_marketing') ? ' checked' : ''}><label for="object-direct-marketing">Direct marketing (we stop at once)</label></div>
 <label for="processing_other">Other processing, in your words</label>

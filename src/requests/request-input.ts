@@ -28,11 +28,21 @@ export const identitiesSchema = z
 
 export const requestDetailsSchema = z
   .strictObject({
-    /** Rectification: field or category → the corrected value. */
+    /** Rectification: field (`<dataset>:<collection>.<field>` or `<collection>.<field>`) → the corrected value. */
     correction: z
       .record(z.string().min(1).max(100), z.string().max(500))
       .refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 20, '1 to 20 corrections')
       .optional(),
+    /**
+     * Rectification as the person puts it: data category they say is wrong (one the program
+     * declares, e.g. `user.contact.address.city`) → the correct value. Pre-fills `correction`.
+     */
+    category_corrections: z
+      .record(z.string().regex(/^[a-z0-9_.]{1,100}$/, 'a data category such as user.name'), shortText(500))
+      .refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 20, '1 to 20 corrections')
+      .optional(),
+    /** Rectification of something no category covers, in the person's words. */
+    correction_text: shortText(2000).optional(),
     /** Objection or restriction: which processing (data uses, activity keys, or `direct_marketing`). */
     processing: z.array(shortText(100)).min(1).max(20).optional(),
     /** What the person wants to add in their own words. */

@@ -7,6 +7,7 @@ import type { RequestType } from '../program/schema.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { continueVerification } from './advance-request.ts';
 import { computeDeadlines, type JurisdictionCode } from './compute-deadlines.ts';
+import { fieldChangesFor, publicIdentityTypes } from './correctable-data.ts';
 import { denyRequest } from './decide-request.ts';
 import { type RequestActor, recordRequestEvent } from './record-transition.ts';
 import type { PermissionFile, SubmitRequestInput } from './request-input.ts';
@@ -61,9 +62,24 @@ export async function submitRequest(
   if (!offered.includes(input.type)) {
     throw invalid('body.type', `not offered under ${input.jurisdiction} (offered: ${offered.join(', ')})`);
   }
-  if (input.type === 'rectification' && !input.details.correction) {
+  const { correction, category_corrections: byCategory, correction_text: correctionText } = input.details;
+  if (input.type === 'rectification' && !correction && !byCategory && !correctionText) {
     throw invalid('body.details.correction', 'say what to correct: field → corrected value');
   }
+  // What the person said by category becomes field changes a reviewer checks before the run.
+  const details =
+    input.type === 'rectification' && byCategory
+      ? {
+          ...input.details,
+          correction: fieldChangesFor(
+            current.program,
+            [...new Set([...publicIdentityTypes, ...Object.keys(input.identities)])],
+            byCategory,
+            correction,
+          ),
+        }
+      : input.details;
+  const reviewCorrection = input.type === 'rectification' && Boolean(byCategory || correctionText);
   if (input.type === 'objection' && !input.details.processing?.length) {
     throw invalid('body.details.processing', 'say which processing you object to (e.g. direct_marketing)');
   }
@@ -136,7 +152,7 @@ export async function submitRequest(
       identities: json(identities),
       contact_email: email,
       subject_key: key,
-      details: json(input.details),
+      details: json(details),
       received_at: now,
       due_at: deadlines.dueAt,
       legal_due_at: deadlines.legalDueAt,
@@ -150,7 +166,8 @@ export async function submitRequest(
           : {},
       ),
       verified_at: null,
-      needs_approval: !absolute && (needsManualApproval(settings, input.type) || flags.length > 0),
+      needs_approval:
+        !absolute && (needsManualApproval(settings, input.type) || flags.length > 0 || reviewCorrection),
       decided_at: null,
       decided_by: null,
       denial_reason: null,

@@ -7,9 +7,11 @@ import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
 import { findCurrentProgram } from '../../program/current-program.ts';
 import type { ProgramDoc } from '../../program/schema.ts';
 import { addProof } from '../../requests/advance-request.ts';
+import { type CorrectableCategory, correctableCategories } from '../../requests/correctable-data.ts';
 import { approveRequest, denyRequest } from '../../requests/decide-request.ts';
 import {
   codeFormPage,
+  correctionFieldId,
   esc,
   type FieldError,
   layout,
@@ -47,6 +49,12 @@ async function programDoc(scope: WorkspaceScope) {
   return (await findCurrentProgram(scope))?.program.doc;
 }
 
+/** The kinds of data the form offers to correct, from the current program (none before a push). */
+async function correctionChoices(scope: WorkspaceScope): Promise<CorrectableCategory[]> {
+  const current = await findCurrentProgram(scope);
+  return current ? correctableCategories(current.program) : [];
+}
+
 function clientIp(c: Context<AppEnv>): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
@@ -67,6 +75,7 @@ const fieldOf: Record<string, string> = {
   'body.identities.name': 'name',
   'body.identities.phone_number': 'phone_number',
   'body.details.correction': 'correction',
+  'body.details.correction_text': 'correction',
   'body.details.processing': 'processing_other',
   'body.details.note': 'note',
   'body.agent.name': 'agent_name',
@@ -76,6 +85,8 @@ const fieldOf: Record<string, string> = {
 
 function toFieldErrors(details: { path: string; message: string }[]): FieldError[] {
   return details.map((d) => {
+    const category = /^body\.details\.category_corrections\.([a-z0-9_.]+)$/.exec(d.path)?.[1];
+    if (category) return { field: correctionFieldId(category), message: d.message };
     const key = Object.keys(fieldOf).find((k) => d.path === k || d.path.startsWith(`${k}.`));
     return {
       field: key ? fieldOf[key]! : 'email',
@@ -148,6 +159,7 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       c,
       requestFormPage(doc, { jurisdiction: doc.jurisdictions[0]?.code ?? '' }, [], {
         agents: agentsAccepted(doc),
+        corrections: await correctionChoices(scope),
       }),
     );
   });
@@ -162,6 +174,8 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     const byClient = takeIntake(c, `ip:${clientIp(c)}`, settings.intake_per_ip_per_hour);
     if (!byClient.allowed) return tooMany(c, doc, 'Too many requests', byClient.retryAfterSeconds);
     const form = await c.req.parseBody({ all: true });
+    const corrections = await correctionChoices(scope);
+    const formOptions = { agents: agentsAccepted(doc), corrections };
     const values: Record<string, string> = {};
     for (const k of [
       'type',
@@ -176,6 +190,13 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       'agent_email',
     ]) {
       values[k] = text(form[k]).slice(0, 2000);
+    }
+    // What the person says is wrong, by kind of data: category → the correct value.
+    const byCategory: Record<string, string> = {};
+    for (const choice of corrections) {
+      const id = correctionFieldId(choice.category);
+      values[id] = text(form[id]).slice(0, 2000);
+      if (values[id].trim()) byCategory[choice.category] = values[id].trim();
     }
     const processingRaw = form.processing;
     const processing = (Array.isArray(processingRaw) ? processingRaw : processingRaw ? [processingRaw] : [])
@@ -200,7 +221,8 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       jurisdiction: values.jurisdiction || undefined,
       identities,
       details: {
-        ...(values.correction?.trim() ? { correction: { described: values.correction.trim() } } : {}),
+        ...(Object.keys(byCategory).length ? { category_corrections: byCategory } : {}),
+        ...(values.correction?.trim() ? { correction_text: values.correction.trim() } : {}),
         ...(processing.length ? { processing } : {}),
         ...(values.note?.trim() ? { note: values.note.trim() } : {}),
       },
@@ -217,7 +239,7 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       );
     }
     if (errors.length || !parsed.success) {
-      return html(c, requestFormPage(doc, values, dedupe(errors), { agents: agentsAccepted(doc) }), 422);
+      return html(c, requestFormPage(doc, values, dedupe(errors), formOptions), 422);
     }
     const email = parsed.data.identities.email![0]!;
     const byPerson = takeIntake(
@@ -245,11 +267,7 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation_failed') {
         const details = (err.details as { path: string; message: string }[] | undefined) ?? [];
-        return html(
-          c,
-          requestFormPage(doc, values, toFieldErrors(details), { agents: agentsAccepted(doc) }),
-          422,
-        );
+        return html(c, requestFormPage(doc, values, toFieldErrors(details), formOptions), 422);
       }
       throw err;
     }

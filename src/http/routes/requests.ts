@@ -2,7 +2,10 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { roleAtLeast } from '../../governance/api-keys.ts';
+import { getCurrentProgram } from '../../program/current-program.ts';
 import { addProof, scheduleRun } from '../../requests/advance-request.ts';
+import { changeCorrection } from '../../requests/change-correction.ts';
+import { correctableFields, publicIdentityTypes } from '../../requests/correctable-data.ts';
 import {
   approveRequest,
   cancelRequest,
@@ -185,6 +188,14 @@ export function registerRequestRoutes(app: Hono<AppEnv>): void {
         // Which kinds of identity the request carries (not their values), to offer a reveal.
         identity_types: Object.keys(row.identities),
         collections,
+        // For a rectification: the fields a reviewer may set, with the kind of data each holds.
+        ...(row.type === 'rectification'
+          ? {
+              correction_fields: correctableFields((await getCurrentProgram(scope)).program, [
+                ...new Set([...publicIdentityTypes, ...Object.keys(row.identities)]),
+              ]),
+            }
+          : {}),
       };
     },
   );
@@ -252,6 +263,34 @@ export function registerRequestRoutes(app: Hono<AppEnv>): void {
               services.clock(),
             );
       return requestView(after, { now: services.clock() });
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'put',
+      path: '/api/requests/:id/correction',
+      summary:
+        'Set the field changes a rectification applies (pre-filled from the person’s choices; before approval)',
+      tag: 'requests',
+      role: 'reviewer',
+      params: idParams,
+      body: z.strictObject({
+        changes: z
+          .record(z.string().min(1).max(200), z.string().max(500))
+          .refine((r) => Object.keys(r).length <= 20, 'at most 20 field changes'),
+      }),
+    },
+    async ({ scope, services, params, body, auth }) => {
+      const row = await changeCorrection(
+        scope,
+        services,
+        params.id,
+        { id: auth.actorId, role: auth.role },
+        body.changes,
+      );
+      return requestView(row, { now: services.clock() });
     },
   );
 

@@ -33,6 +33,10 @@ export interface RequestView {
   details: Record<string, unknown>;
   result: Record<string, unknown> | null;
   completed_at: string | null;
+  /** Set once the records period is over and the personal data was removed. */
+  minimised_at?: string | null;
+  /** Rectification: the fields a reviewer may set, with the kind of data each holds. */
+  correction_fields?: { field: string; category: string; label: string }[];
   identities?: Record<string, string[]>;
   contact_email?: string;
   /** Kinds of identity the request carries; the values come only with ?identities=1. */
@@ -387,6 +391,12 @@ function RequestPage({ id }: { id: string }) {
                         <dd>{r.customer_key}</dd>
                       </>
                     )}
+                    {r.minimised_at && (
+                      <>
+                        <dt>Personal data</dt>
+                        <dd>removed {formatDateTime(r.minimised_at)} (records period over)</dd>
+                      </>
+                    )}
                     <dt>Identities</dt>
                     <dd>
                       {!canAct ? (
@@ -453,6 +463,13 @@ function RequestPage({ id }: { id: string }) {
                   </Async>
                 </Card>
               </div>
+              {r.type === 'rectification' && (
+                <CorrectionCard
+                  request={r}
+                  editable={canAct && ['received', 'verifying', 'verified'].includes(r.state)}
+                  onSaved={reload}
+                />
+              )}
               <Card
                 title="Systems and collections"
                 actions={
@@ -527,6 +544,107 @@ function RequestPage({ id }: { id: string }) {
         }}
       </Async>
     </>
+  );
+}
+
+/**
+ * A rectification: what the person said (by kind of data, and in words) and the field changes
+ * the run applies, pre-filled from their choices; a reviewer adjusts them before approving.
+ */
+function CorrectionCard({
+  request,
+  editable,
+  onSaved,
+}: {
+  request: RequestView;
+  editable: boolean;
+  onSaved: () => void;
+}) {
+  const fields = request.correction_fields ?? [];
+  const labelOf = (category: string) => fields.find((f) => f.category === category)?.label ?? category;
+  const asked = (request.details.category_corrections ?? {}) as Record<string, string>;
+  const text = request.details.correction_text as string | undefined;
+  const [rows, setRows] = useState<[string, string][]>(() =>
+    Object.entries((request.details.correction ?? {}) as Record<string, string>),
+  );
+  const save = useAction(async () => {
+    await api('PUT', `/api/requests/${encodeURIComponent(request.id)}/correction`, {
+      body: { changes: Object.fromEntries(rows.filter(([f]) => f)) },
+    });
+    onSaved();
+  });
+  const set = (i: number, at: 0 | 1, value: string) =>
+    setRows(rows.map((row, j) => (j === i ? (at === 0 ? [value, row[1]] : [row[0], value]) : row)));
+  return (
+    <Card title="Correction">
+      <h3>What the person asked</h3>
+      <ul className="plain">
+        {Object.entries(asked).map(([category, value]) => (
+          <li key={category}>
+            <strong>{labelOf(category)}</strong> should be “{value}”
+          </li>
+        ))}
+        {text && <li>In their words: “{text}”</li>}
+        {!Object.keys(asked).length && !text && <li className="muted">Field changes given by the app.</li>}
+      </ul>
+      <h3>Field changes the run applies</h3>
+      {rows.length === 0 && <p className="muted">None yet: name the fields before approving.</p>}
+      <table>
+        <tbody>
+          {rows.map(([field, value], i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, by position
+            <tr key={i}>
+              <td>
+                <select
+                  aria-label="Field"
+                  value={field}
+                  disabled={!editable}
+                  onChange={(e) => set(i, 0, e.target.value)}
+                >
+                  <option value="">Choose a field</option>
+                  {!fields.some((f) => f.field === field) && field && <option value={field}>{field}</option>}
+                  {fields.map((f) => (
+                    <option key={f.field} value={f.field}>
+                      {f.label} — {f.field}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <input
+                  aria-label={`New value for ${field || 'the field'}`}
+                  value={value}
+                  disabled={!editable}
+                  onChange={(e) => set(i, 1, e.target.value)}
+                />
+              </td>
+              <td>
+                {editable && (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setRows(rows.filter((_, j) => j !== i))}
+                  >
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editable && (
+        <div className="actions">
+          <button type="button" onClick={() => setRows([...rows, ['', '']])}>
+            Add a field
+          </button>
+          <button type="button" className="primary" disabled={save.busy} onClick={() => void save.run()}>
+            Save field changes
+          </button>
+        </div>
+      )}
+      <FormError error={save.error} />
+    </Card>
   );
 }
 
