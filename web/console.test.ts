@@ -234,6 +234,44 @@ describe('console in Chromium', {
     await smtp.waitFor((m) => m.to.includes(subjectEmail));
   });
 
+  test('a correction arrives as field changes pre-filled from the person’s choices; the reviewer adjusts them', async () => {
+    const created = (await call('POST', '/api/requests', {
+      type: 'rectification',
+      jurisdiction: 'gdpr',
+      identities: { email: 'grace@example.com' },
+      details: { category_corrections: { 'user.name': 'Grace Hopper', 'user.job_title': 'Rear Admiral' } },
+    })) as { id: string };
+    await go('Requests');
+    await page.goto(`${server.url}/console/requests/${created.id}`);
+    const card = page.getByRole('region', { name: 'Correction' });
+    await card.getByText('should be “Grace Hopper”').waitFor();
+    const fields = card.getByRole('combobox', { name: 'Field' });
+    assert.equal(await fields.count(), 5, 'three name fields and two job title fields');
+    // The job title is right after all: remove its rows; the phone is wrong: add it.
+    for (let i = 4; i >= 0; i--) {
+      if ((await fields.nth(i).inputValue()).endsWith('.job_title'))
+        await card.getByRole('button', { name: 'Remove' }).nth(i).click();
+    }
+    await card.getByRole('button', { name: 'Add a field' }).click();
+    await fields.last().selectOption({ label: 'Phone Number — claromentis_discover:contacts.phone' });
+    await card
+      .getByRole('textbox', { name: /New value for claromentis_discover:contacts.phone/ })
+      .fill('+44 20 7946 0000');
+    await card.getByRole('button', { name: 'Save field changes' }).click();
+    await page.waitForLoadState('networkidle');
+    await shot('correction');
+    const after = (await call('GET', `/api/requests/${created.id}`)) as {
+      details: { correction: Record<string, string> };
+    };
+    assert.deepEqual(Object.keys(after.details.correction).sort(), [
+      'claromentis_discover:contacts.full_name',
+      'claromentis_discover:contacts.phone',
+      'claromentis_discover:contracts.billing_contact_name',
+      'claromentis_marketing:newsletter_subscribers.name',
+    ]);
+    assert.equal(after.details.correction['claromentis_discover:contacts.phone'], '+44 20 7946 0000');
+  });
+
   test('consent: look up a subject, see state and history, ledger intact', async () => {
     await go('Consent');
     await page.getByLabel('Subject id').fill(`email:${subjectEmail}`);
