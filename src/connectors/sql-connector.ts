@@ -83,7 +83,7 @@ export class Params {
   }
 }
 
-export interface Statement {
+interface Statement {
   sql: string;
   params: unknown[];
 }
@@ -92,7 +92,7 @@ export interface Statement {
  * Rows in one statement when each row gets values of its own. Every row is matched against
  * the statement's list of keys, so the work grows with the square of this number.
  */
-export const PER_ROW_BATCH = 250;
+const PER_ROW_BATCH = 250;
 /** Parameters in one statement, below PostgreSQL's 65,535 and SQLite's 32,766. */
 const MAX_PARAMS = 30_000;
 
@@ -114,7 +114,7 @@ export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export const jsonPath = (path: readonly string[]) =>
   `$${path.map((p) => `."${p.replaceAll('"', '\\"')}"`).join('')}`;
 
-export function tableName(dialect: SqlDialect, ref: CollectionRef): string {
+function tableName(dialect: SqlDialect, ref: CollectionRef): string {
   return dialect.namespaces && ref.schema
     ? `${dialect.ident(ref.schema)}.${dialect.ident(ref.collection)}`
     : dialect.ident(ref.collection);
@@ -174,7 +174,7 @@ function columnValue(
  * `CASE WHEN <key> THEN <its value> … ELSE <column> END` (on PostgreSQL the ELSE also gives
  * the parameters the column's type, as `SET column = $1` would).
  */
-export function updateStatements(dialect: SqlDialect, request: UpdateRequest): Statement[] {
+function updateStatements(dialect: SqlDialect, request: UpdateRequest): Statement[] {
   const table = tableName(dialect, request.collection);
   const statements: Statement[] = [];
   /** One UPDATE of the rows of `part`, each column set to what `value` writes for it. */
@@ -248,7 +248,7 @@ function groupByShape(changes: readonly RowChange[]): RowChange[][] {
   return [...groups.values()];
 }
 
-export function deleteStatements(dialect: SqlDialect, request: DeleteRequest): Statement[] {
+function deleteStatements(dialect: SqlDialect, request: DeleteRequest): Statement[] {
   return chunk(request.keys, dialect.writeBatch).map((part) => {
     const params = new Params(dialect);
     const where = keyPredicate(dialect, request.keyColumns, part, params);
@@ -263,7 +263,7 @@ export function deleteStatements(dialect: SqlDialect, request: DeleteRequest): S
  * One statement per `readBatch` values: each filter's values are split the same way and
  * the filters of a statement are OR-ed. Only the declared columns are selected.
  */
-export function readStatements(dialect: SqlDialect, request: ReadRequest): Statement[] {
+function readStatements(dialect: SqlDialect, request: ReadRequest): Statement[] {
   const filters = request.where.filter((f) => f.values.length > 0);
   if (filters.length === 0) return [];
   const size = dialect.readBatch;
