@@ -76,7 +76,11 @@ export function correctableCategories(
     entry.fields.push(f.field);
     byCategory.set(f.category, entry);
   }
-  return [...byCategory.values()].sort((a, b) => a.category.localeCompare(b.category));
+  // Name and contact details first: what people most often ask to correct.
+  const rank = (c: string) => (isUnder(c, 'user.name') ? 0 : isUnder(c, 'user.contact') ? 1 : 2);
+  return [...byCategory.values()].sort(
+    (a, b) => rank(a.category) - rank(b.category) || a.category.localeCompare(b.category),
+  );
 }
 
 /**
