@@ -93,18 +93,6 @@ export function chunk<T>(items: readonly T[], size = BATCH_SIZE): T[][] {
   return out;
 }
 
-/** Groups changes that write the same values, so one statement serves many rows. */
-export function groupBySameAssignments(changes: readonly RowChange[]): RowChange[][] {
-  const groups = new Map<string, RowChange[]>();
-  for (const change of changes) {
-    const signature = JSON.stringify(change.assignments);
-    const group = groups.get(signature);
-    if (group) group.push(change);
-    else groups.set(signature, [change]);
-  }
-  return [...groups.values()];
-}
-
 /** JSON text for a JSON column member; dates become ISO strings like everywhere else. */
 export function jsonText(value: unknown): string {
   return JSON.stringify(value === undefined ? null : value);

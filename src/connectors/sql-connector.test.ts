@@ -26,6 +26,27 @@ interface Store {
   close(): Promise<void>;
 }
 
+/** A store whose connectors are closed with it, before `cleanup` ends the rest. */
+function store(
+  open: (onQuery: QueryObserver) => Connector,
+  sql: Pick<Store, 'exec' | 'select'>,
+  cleanup: () => Promise<void>,
+): Store {
+  const opened: Connector[] = [];
+  return {
+    ...sql,
+    connector(onQuery) {
+      const c = open(onQuery);
+      opened.push(c);
+      return c;
+    },
+    async close() {
+      await Promise.all(opened.map((c) => c.close()));
+      await cleanup();
+    },
+  };
+}
+
 const stores: { name: string; skip: Promise<string | undefined>; open(): Promise<Store> }[] = [
   {
     name: 'PostgreSQL',
@@ -34,21 +55,17 @@ const stores: { name: string; skip: Promise<string | undefined>; open(): Promise
       const db = await createPostgresDatabase('sqlconn');
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
-      const opened: Connector[] = [];
-      return {
-        connector: (onQuery) => {
-          const c = postgresConnector({ url: db.url, onQuery });
-          opened.push(c);
-          return c;
+      return store(
+        (onQuery) => postgresConnector({ url: db.url, onQuery }),
+        {
+          exec: async (sql) => void (await client.query(sql)),
+          select: async (sql) => (await client.query(sql)).rows,
         },
-        exec: async (sql) => void (await client.query(sql)),
-        select: async (sql) => (await client.query(sql)).rows,
-        async close() {
-          await Promise.all(opened.map((c) => c.close()));
+        async () => {
           await client.end();
           await db.drop();
         },
-      };
+      );
     },
   },
   {
@@ -57,21 +74,17 @@ const stores: { name: string; skip: Promise<string | undefined>; open(): Promise
     async open() {
       const db = await createMariaDatabase('sqlconn');
       const conn = await mysql.createConnection({ uri: db.url });
-      const opened: Connector[] = [];
-      return {
-        connector: (onQuery) => {
-          const c = mysqlConnector({ url: db.url, onQuery });
-          opened.push(c);
-          return c;
+      return store(
+        (onQuery) => mysqlConnector({ url: db.url, onQuery }),
+        {
+          exec: async (sql) => void (await conn.query(sql)),
+          select: async (sql) => (await conn.query(sql))[0] as Row[],
         },
-        exec: async (sql) => void (await conn.query(sql)),
-        select: async (sql) => (await conn.query(sql))[0] as Row[],
-        async close() {
-          await Promise.all(opened.map((c) => c.close()));
+        async () => {
           await conn.end();
           await db.drop();
         },
-      };
+      );
     },
   },
   {
@@ -81,24 +94,18 @@ const stores: { name: string; skip: Promise<string | undefined>; open(): Promise
       const file = path.join(await mkdtemp(path.join(tmpdir(), 'custodian-sqlconn-')), 'app.db');
       const db = new DatabaseSync(file);
       db.exec('PRAGMA journal_mode = WAL'); // commits without a sync each: 600 of them below
-      const opened: Connector[] = [];
-      return {
-        connector: (onQuery) => {
-          const c = sqliteConnector({ path: file, onQuery });
-          opened.push(c);
-          return c;
+      return store(
+        (onQuery) => sqliteConnector({ path: file, onQuery }),
+        {
+          exec: async (sql) => db.exec(sql),
+          select: async (sql) =>
+            db
+              .prepare(sql)
+              .all()
+              .map((r) => ({ ...r })),
         },
-        exec: async (sql) => db.exec(sql),
-        select: async (sql) =>
-          db
-            .prepare(sql)
-            .all()
-            .map((r) => ({ ...r })),
-        async close() {
-          await Promise.all(opened.map((c) => c.close()));
-          db.close();
-        },
-      };
+        async () => db.close(),
+      );
     },
   },
 ];

@@ -5,7 +5,6 @@ import {
   type Connector,
   chunk,
   type DeleteRequest,
-  groupBySameAssignments,
   type QueryObserver,
   type ReadRequest,
   type Row,
@@ -198,8 +197,12 @@ function updateStatements(dialect: SqlDialect, request: UpdateRequest): Statemen
   const sameForAll = (column: string, list: Assignment[], params: Params) =>
     columnValue(dialect, column, list, params);
 
-  for (const shape of groupByShape(request.changes)) {
-    const sameValues = groupBySameAssignments(shape);
+  // Changes that set the same columns and JSON members, then those among them with the same values.
+  const shapes = groupBy(request.changes, (c) =>
+    JSON.stringify(c.assignments.map((a) => [a.column, a.path])),
+  );
+  for (const shape of shapes) {
+    const sameValues = groupBy(shape, (c) => JSON.stringify(c.assignments));
     const columns = byColumn(shape[0]!.assignments);
     // A column given a whole value and members too keeps the one-statement-per-value form.
     const perRow =
@@ -236,14 +239,14 @@ function updateStatements(dialect: SqlDialect, request: UpdateRequest): Statemen
   return statements;
 }
 
-/** Changes that set the same columns and JSON members, whatever the values. */
-function groupByShape(changes: readonly RowChange[]): RowChange[][] {
-  const groups = new Map<string, RowChange[]>();
-  for (const change of changes) {
-    const shape = JSON.stringify(change.assignments.map((a) => [a.column, a.path]));
-    const group = groups.get(shape);
-    if (group) group.push(change);
-    else groups.set(shape, [change]);
+/** Items in groups of the same `keyOf`, groups in the order they first appear. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
   }
   return [...groups.values()];
 }
