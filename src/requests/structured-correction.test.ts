@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
 import { mailText } from '../testing/smtp.ts';
-import { type RequestHarness, requestHarness } from './testing/request-fixture.ts';
+import { type RequestHarness, requestHarness, requestProgramBundle } from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
 type Json = Record<string, any>;
@@ -149,6 +149,46 @@ describe('corrections on the privacy center: by kind of data, pre-filled for the
     assert.equal(done.state, 'completed', JSON.stringify(done.result));
     assert.deepEqual(await shop.sql("SELECT phone FROM customers WHERE email = 'bob@example.com'"), [
       { phone: '+353 1 999' },
+    ]);
+  });
+
+  test('a business customer cannot approve a correction in words before its fields are named; the link stays usable', async () => {
+    const bundle = await requestProgramBundle({
+      customers: [{ key: 'acme', name: 'Acme Ltd', privacy_contact: 'dpo@acme.example', account_id: 3 }],
+      rights: { processor_routing: { data_subjects: ['customer'] } },
+    });
+    const systems = (bundle.program as { systems: Record<string, unknown>[] }).systems;
+    systems[0]!.customer_link = { dataset: 'shop', field: 'customers.id' };
+    assert.equal((await h.request('POST', '/api/programs', bundle)).status, 201);
+    const created = (await (
+      await h.request('POST', '/api/requests', {
+        type: 'rectification',
+        jurisdiction: 'gdpr',
+        identities: { email: 'carol@example.com' },
+        verified_account: { account_id: '3' },
+        details: { correction_text: 'My name is Carol Danvers' },
+      })
+    ).json()) as Json;
+    assert.equal(created.customer_key, 'acme');
+    const mail = await h.smtp.waitFor(
+      (m) => m.to.includes('dpo@acme.example') && /needs your decision/.test(m.subject),
+    );
+    const link = mailText(mail).match(/http:\/\/privacy\.test(\/privacy-center\/decide\/\S+)/)![1]!;
+    const early = await h.app.request(link, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+    });
+    assert.equal(early.status, 409);
+    assert.match(await early.text(), /must first name the fields this correction changes/);
+    assert.equal((await put(created.id, { 'shop:customers.name': 'Carol Danvers' })).status, 200);
+    const approved = await h.app.request(link, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+    });
+    assert.equal(approved.status, 200);
+    assert.equal((await get(created.id)).state, 'completed');
+    assert.deepEqual(await shop.sql("SELECT name FROM customers WHERE email = 'carol@example.com'"), [
+      { name: 'Carol Danvers' },
     ]);
   });
 

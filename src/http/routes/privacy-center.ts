@@ -63,7 +63,11 @@ function clientIp(c: Context<AppEnv>): string {
   }
 }
 
-function html(c: Context<AppEnv>, body: string, status: 200 | 400 | 404 | 410 | 413 | 422 | 429 | 503 = 200) {
+function html(
+  c: Context<AppEnv>,
+  body: string,
+  status: 200 | 400 | 404 | 409 | 410 | 413 | 422 | 429 | 503 = 200,
+) {
   setCsp(c, pageCsp);
   return c.html(body, status);
 }
@@ -417,6 +421,25 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
         c,
         decisionPage(doc, token, row.type, row.id, row.identities, 'Choose approve, or deny with a reason'),
         422,
+      );
+    }
+    // A correction described only in words has no field changes to run yet: the link stays usable.
+    if (
+      decision.data === 'approve' &&
+      row.type === 'rectification' &&
+      !Object.keys(row.details.correction ?? {}).length
+    ) {
+      return html(
+        c,
+        decisionPage(
+          doc,
+          token,
+          row.type,
+          row.id,
+          row.identities,
+          `${doc?.organization.name ?? 'We'} must first name the fields this correction changes; try again once they tell you it is ready, or deny it`,
+        ),
+        409,
       );
     }
     if (!(await spendToken(found.scope, found.tokenId, services.clock()))) {
