@@ -5,6 +5,8 @@
  * run, while clients read single rows by key; their p99 latency is reported for each.
  * Writes the `## Retention` section of BENCHMARKS.md and leaves the others alone.
  * Options: --scale 0.1  --batch 1000  --readers 4  --rate 800 (reads/s)  --no-write (print only)
+ *          --action anonymise --mask null|hash: the same rows anonymised (the `ip` column) instead
+ *          of deleted, against hand-written batched UPDATEs (anonymise runs never write the file).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -25,8 +27,20 @@ const { values } = parseArgs({
     readers: { type: 'string', default: '4' },
     rate: { type: 'string', default: '800' },
     'no-write': { type: 'boolean', default: false },
+    action: { type: 'string', default: 'delete' },
+    mask: { type: 'string', default: 'null' },
   },
 });
+const anonymise = values.action === 'anonymise';
+const mask = values.mask as 'null' | 'hash';
+if (!['delete', 'anonymise'].includes(values.action) || !['null', 'hash'].includes(mask)) {
+  console.error('--action is delete or anonymise; --mask is null or hash');
+  process.exit(2);
+}
+if (anonymise) values['no-write'] = true;
+// Hand-written anonymisation: the masked value, and "not masked yet" so a batch never repeats rows.
+const handMask = mask === 'null' ? 'NULL' : `encode(sha256(convert_to(ip, 'UTF8')), 'hex')`;
+const handPending = mask === 'null' ? 'ip IS NOT NULL' : `ip IS NOT NULL AND ip !~ '^[0-9a-f]{64}$'`;
 const scale = Number(values.scale);
 const batch = Number(values.batch);
 const readers = Number(values.readers);
@@ -83,7 +97,7 @@ try {
   };
   const cutoff = new Date(now.getTime() - 90 * 86_400_000);
 
-  log('hand-written batched DELETE …');
+  log(anonymise ? `hand-written batched UPDATE (ip → ${mask}) …` : 'hand-written batched DELETE …');
   // Each sweep starts from a clean checkpoint so none pays for another's (or the load's) dirty pages.
   await admin.query('CHECKPOINT');
   let stopReads = readLoad('events_manual');
@@ -91,7 +105,9 @@ try {
   let manualRows = 0;
   for (;;) {
     const res = await admin.query(
-      `DELETE FROM events_manual WHERE id IN (SELECT id FROM events_manual WHERE created_at < $1 LIMIT ${batch})`,
+      anonymise
+        ? `UPDATE events_manual SET ip = ${handMask} WHERE id IN (SELECT id FROM events_manual WHERE created_at < $1 AND ${handPending} LIMIT ${batch})`
+        : `DELETE FROM events_manual WHERE id IN (SELECT id FROM events_manual WHERE created_at < $1 LIMIT ${batch})`,
       [cutoff],
     );
     manualRows += res.rowCount ?? 0;
@@ -103,7 +119,7 @@ try {
     `  ${manualRows.toLocaleString('en')} rows in ${(manualMs / 1000).toFixed(1)} s; reads p99 ${manualReads.p99.toFixed(1)} ms`,
   );
 
-  log('hand-written keyset DELETE (walks the primary key) …');
+  log(`hand-written keyset ${anonymise ? 'UPDATE' : 'DELETE'} (walks the primary key) …`);
   await admin.query('CHECKPOINT');
   stopReads = readLoad('events_keyset');
   t0 = performance.now();
@@ -111,7 +127,9 @@ try {
   let last = 0;
   for (;;) {
     const res = await admin.query(
-      `DELETE FROM events_keyset WHERE id IN (SELECT id FROM events_keyset WHERE id > $2 AND created_at < $1 ORDER BY id LIMIT ${batch}) RETURNING id`,
+      anonymise
+        ? `UPDATE events_keyset SET ip = ${handMask} WHERE id IN (SELECT id FROM events_keyset WHERE id > $2 AND created_at < $1 AND ${handPending} ORDER BY id LIMIT ${batch}) RETURNING id`
+        : `DELETE FROM events_keyset WHERE id IN (SELECT id FROM events_keyset WHERE id > $2 AND created_at < $1 ORDER BY id LIMIT ${batch}) RETURNING id`,
       [cutoff, last],
     );
     if (!res.rowCount) break;
@@ -148,6 +166,7 @@ try {
           target: { dataset: 'bench', collection: 'events_custodian' },
           when: { older_than: { field: 'created_at', period: 'P90D' } },
           batch_size: batch,
+          ...(anonymise ? { action: 'anonymise', mask: { ip: mask } } : {}),
         },
       ],
       rights: { offered: ['erasure'] },
@@ -189,7 +208,9 @@ try {
     `  ${result.affected.toLocaleString('en')} rows in ${(custodianMs / 1000).toFixed(1)} s; reads p99 ${custodianReads.p99.toFixed(1)} ms`,
   );
   const left = await admin.query(
-    `SELECT (SELECT COUNT(*) FROM events_custodian)::int AS c, (SELECT COUNT(*) FROM events_manual)::int AS m`,
+    anonymise
+      ? `SELECT (SELECT COUNT(*) FROM events_custodian WHERE ${handPending})::int AS c, (SELECT COUNT(*) FROM events_manual WHERE ${handPending})::int AS m`
+      : `SELECT (SELECT COUNT(*) FROM events_custodian)::int AS c, (SELECT COUNT(*) FROM events_manual)::int AS m`,
   );
   if (result.affected !== manualRows || left.rows[0].c !== left.rows[0].m) {
     throw new Error(`the two sweeps disagree: ${result.affected} vs ${manualRows} rows`);
