@@ -226,9 +226,14 @@ try {
     rows.push(line);
   }
 
+  const loadAverage = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
   const section = `## Console
 
-\`npm run bench -- console --scale ${scale}\` on PostgreSQL (${os.cpus().length} cores, ${os.cpus()[0]?.model.trim()}):
+\`npm run bench -- console --scale ${scale}\` on PostgreSQL (${os.cpus().length} cores, ${os.cpus()[0]?.model.trim()}, load average
+${loadAverage} at the end; other work shared the CPUs):
 ${requests.toLocaleString('en')} requests, ${events.toLocaleString('en')} consent events spread over a year,
 ${others.toLocaleString('en')} suppressions and ${others.toLocaleString('en')} audit entries (seeded with
 \`generate_series\` in ${seeded.toFixed(0)} s). Each console call is timed over HTTP against the real server
