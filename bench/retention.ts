@@ -84,11 +84,12 @@ try {
     const worker = new Worker(new URL('./retention-reader.ts', import.meta.url), {
       workerData: { url: database.url, table, readers, rate, low: expired + 1, high: total },
     });
+    // Listen from the start: with no readers the worker answers at once.
+    const done = new Promise<{ reads: number; p50: number; p99: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
     return async () => {
-      const done = new Promise<{ reads: number; p50: number; p99: number }>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
       worker.postMessage('stop');
       const stats = await done;
       await worker.terminate();
