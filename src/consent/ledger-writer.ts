@@ -213,11 +213,12 @@ export async function appendBatch(scope: WorkspaceScope, events: PendingEvent[])
       `.execute(trx);
     }
     await upsertServiceState(trx, ws, events, results);
-    await addDailyCounts(trx, ws, events);
-    await tx
-      .insertInto('consent_chain_heads', { seq, hash: prev })
-      .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ seq, hash: prev }))
-      .execute();
+    // The per-day counts ride along with the chain head: one statement, one round trip.
+    await sql`
+      WITH counts AS (${dailyCounts(ws, events)})
+      INSERT INTO consent_chain_heads (workspace_id, seq, hash) VALUES (${ws}::uuid, ${seq}, ${prev})
+      ON CONFLICT (workspace_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash
+    `.execute(trx);
     return results;
   });
 }
@@ -258,10 +259,10 @@ async function upsertServiceState(
 }
 
 /**
- * Adds the batch to the per-day counts the console's chart reads (see consent-stats.ts): for
- * each UTC day and notice, how many events granted and how many denied it.
+ * The statement adding the batch to the per-day counts the console's chart reads (see
+ * consent-stats.ts): for each UTC day and notice, how many events granted and denied it.
  */
-async function addDailyCounts(trx: Kysely<Database>, ws: string, events: PendingEvent[]): Promise<void> {
+function dailyCounts(ws: string, events: PendingEvent[]) {
   const counts = new Map<string, { day: string; key: string; granted: number; denied: number }>();
   const add = (day: string, key: string, granted: boolean) => {
     const id = `${day}\0${key}`;
@@ -279,15 +280,13 @@ async function addDailyCounts(trx: Kysely<Database>, ws: string, events: Pending
     for (const key of event.granted) add(day, key, true);
     for (const key of event.denied) add(day, key, false);
   }
-  if (counts.size === 0) return;
   const rows = [...counts.values()];
   const c = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
-  await sql`
+  return sql`
     INSERT INTO consent_daily_counts (workspace_id, day, notice_key, granted, denied)
     SELECT ${ws}::uuid, * FROM unnest(${c('day')}::date[], ${c('key')}::text[], ${c('granted')}::bigint[],
       ${c('denied')}::bigint[])
     ON CONFLICT (workspace_id, day, notice_key) DO UPDATE SET
       granted = consent_daily_counts.granted + EXCLUDED.granted,
-      denied = consent_daily_counts.denied + EXCLUDED.denied
-  `.execute(trx);
+      denied = consent_daily_counts.denied + EXCLUDED.denied`;
 }
