@@ -94,34 +94,15 @@ export async function sendNoticeNotifications(
       version = await getNoticeVersion(scope, row.notice_version);
       versions.set(row.notice_version, version);
     }
-    let message: { subject: string; text: string; headers: Record<string, string> };
-    if (row.audience === 'customer') {
-      message = { ...composeMessages(version, options.publicUrl).customer, headers: {} };
-    } else {
-      // A subscriber hears only while subscribed; the mail carries their way out.
-      const subscriber = await scope
-        .selectFrom('notice_subscribers')
-        .select(['id', 'lang', 'status'])
-        .where('email', '=', row.recipient)
-        .executeTakeFirst();
-      if (subscriber?.status !== 'confirmed') {
-        await scope
-          .updateTable('notice_notifications')
-          .set({ status: 'cancelled', last_error: 'no longer subscribed' })
-          .where('id', '=', row.id)
-          .execute();
-        results.push({ ...base, status: 'skipped', error: 'no longer subscribed' });
-        continue;
-      }
-      const lang = version.languages.find((l) => l === subscriber.lang);
-      const stop = await unsubscribeLink(scope, subscriber, options.publicUrl, options.now);
-      const composed = composeMessages(version, options.publicUrl, lang).subscriber;
-      message = {
-        subject: composed.subject,
-        text: `${composed.text}\nStop these emails: ${stop}\n`,
-        // RFC 8058: mail clients show an unsubscribe button that POSTs to the link.
-        headers: { 'List-Unsubscribe': `<${stop}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      };
+    const message = await messageFor(scope, row, version, options);
+    if (!message) {
+      await scope
+        .updateTable('notice_notifications')
+        .set({ status: 'cancelled', last_error: 'no longer subscribed' })
+        .where('id', '=', row.id)
+        .execute();
+      results.push({ ...base, status: 'skipped', error: 'no longer subscribed' });
+      continue;
     }
     const sent = await options.mailer.send({
       to: row.recipient,
@@ -148,6 +129,42 @@ export async function sendNoticeNotifications(
     }
   }
   return results;
+}
+
+interface Message {
+  subject: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The mail for one row: a customer's, or a subscriber's in their language with their way out;
+ * undefined when the subscriber is no longer subscribed (they hear nothing more).
+ */
+async function messageFor(
+  scope: WorkspaceScope,
+  row: { recipient: string; audience: 'subscriber' | 'customer' },
+  version: NoticeVersionWithContent,
+  options: SendNotificationsOptions,
+): Promise<Message | undefined> {
+  if (row.audience === 'customer') {
+    return { ...composeMessages(version, options.publicUrl).customer, headers: {} };
+  }
+  const subscriber = await scope
+    .selectFrom('notice_subscribers')
+    .select(['id', 'lang', 'status'])
+    .where('email', '=', row.recipient)
+    .executeTakeFirst();
+  if (subscriber?.status !== 'confirmed') return undefined;
+  const lang = version.languages.find((l) => l === subscriber.lang);
+  const stop = await unsubscribeLink(scope, subscriber, options.publicUrl, options.now);
+  const composed = composeMessages(version, options.publicUrl, lang).subscriber;
+  return {
+    subject: composed.subject,
+    text: `${composed.text}\nStop these emails: ${stop}\n`,
+    // RFC 8058: mail clients show an unsubscribe button that POSTs to the link.
+    headers: { 'List-Unsubscribe': `<${stop}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
 }
 
 /** The two mails of a version: to subscribers (links in their language when published in it) and to customers. */

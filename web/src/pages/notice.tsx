@@ -38,6 +38,8 @@ interface PublishResult {
   unchanged: boolean;
   version: NoticeVersion;
   queued: number;
+  /** `queued`: the server's job queue is delivering; `sent`: `notifications` has each result. */
+  delivery: 'queued' | 'sent' | 'none';
   notifications: { id: string; recipient: string; audience: string; status: string; error?: string }[];
 }
 
@@ -272,7 +274,10 @@ function Published({ result }: { result: PublishResult }) {
       <p role="status">
         {result.version.material ? <Badge tone="warn">Material change</Badge> : <Badge>Not material</Badge>}{' '}
         {result.version.changes.length} change{result.version.changes.length === 1 ? '' : 's'} · effective{' '}
-        {formatDate(result.version.effectiveDate)} · {result.notifications.length} people notified
+        {formatDate(result.version.effectiveDate)} ·{' '}
+        {result.delivery === 'queued'
+          ? `${result.queued} people to notify (being delivered; see who was notified below)`
+          : `${result.notifications.length} people notified`}
         {failed.length > 0 && <> ({failed.length} deliveries failed; they are retried)</>}
       </p>
       <ChangeList changes={result.version.changes} />
