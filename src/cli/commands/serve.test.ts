@@ -23,7 +23,11 @@ async function serve(
     out += d.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    // A server that does not come up is stopped, so it cannot outlive the test.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within 2 minutes:\n${out}`));
+    }, 120_000);
     const check = () => {
       const m = out.match(/listening on (http:\/\/\S+)/);
       if (m?.[1]) {
