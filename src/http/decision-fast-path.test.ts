@@ -27,7 +27,13 @@ for (const backend of await storeBackends()) {
       key = (await createApiKey(scope, { name: 'app', role: 'auditor' })).secret;
       await recordConsent(
         scope,
-        { subject: 'user:1', choices: { analytics: true }, method: 'api', gpc: false },
+        {
+          subject: 'user:1',
+          choices: { analytics: true },
+          services: { google_analytics: true, hotjar: false },
+          method: 'api',
+          gpc: false,
+        },
         now,
       );
       server = await startServer({
@@ -70,6 +76,26 @@ for (const backend of await storeBackends()) {
         if (gpc) assert.equal(res.headers.get('x-request-id'), 'trace-42');
         else assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
       }
+    });
+
+    test('a question naming a service: a refused service is denied, an unknown one is a 422', async () => {
+      const refused = await get('subject=user:1&purpose=analytics.reporting&service=hotjar');
+      assert.equal(refused.status, 200);
+      const decision = (await refused.json()) as { allowed: boolean; reasons: { code: string }[] };
+      assert.equal(decision.allowed, false);
+      assert.deepEqual(
+        decision.reasons.map((r) => r.code),
+        ['service_refused'],
+      );
+      const allowed = await get('subject=user:1&purpose=analytics.reporting&service=google_analytics');
+      assert.equal(((await allowed.json()) as { allowed: boolean }).allowed, true);
+      const unknown = await get('subject=user:1&purpose=analytics.reporting&service=hotjr');
+      assert.equal(unknown.status, 422);
+      const body = (await unknown.json()) as { error: { details: { path: string }[] } };
+      assert.deepEqual(
+        body.error.details.map((d) => d.path),
+        ['query.service'],
+      );
     });
 
     test('what it cannot answer takes the routed path: bad keys, bad queries, e-mail subjects', async () => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { decideWithApiKey } from '../consent/decide.ts';
 import { decideTogether } from '../consent/decide-together.ts';
 import { subjectSchema } from '../consent/record-consent.ts';
 import { hashKey } from '../governance/api-keys.ts';
@@ -13,9 +14,10 @@ const gpcValues = new Set(['true', 'false', '1', '0']);
  * with an API key — answered before the router and its middleware, which cost more than
  * the decision itself under load. It answers only what it can answer exactly as the routed
  * `/api/decisions` would (same JSON, same security headers, fresh read of the database);
- * anything else (no or unknown key, an e-mail subject, a `service`, an invalid query, an
+ * anything else (no or unknown key, an e-mail subject, an invalid query or service, an
  * error) returns undefined and the request takes the routed path, which gives the full
- * error responses.
+ * error responses. Questions arriving together share one query; a question naming a
+ * service is asked on its own (its service is checked against the program).
  */
 export function decisionFastPath(
   services: Services,
@@ -35,17 +37,24 @@ export function decisionFastPath(
     const subject = params.get('subject');
     const purpose = params.get('purpose');
     const gpcParam = params.get('gpc');
+    const service = params.get('service') ?? undefined;
     const simple =
       subject !== null &&
       purpose !== null &&
       purpose.length >= 1 &&
       purpose.length <= 200 &&
       (gpcParam === null || gpcValues.has(gpcParam)) &&
-      !params.has('service') &&
+      (service === undefined || (service.length >= 1 && service.length <= 100)) &&
       subjectSchema.safeParse(subject).success;
     if (!simple) return undefined;
     const gpc = gpcParam === 'true' || gpcParam === '1' || header('sec-gpc') === '1';
-    return decideTogether(services.store.db, hashKey(key), { subject, purpose, gpc }).then(
+    const asked =
+      service === undefined
+        ? decideTogether(services.store.db, hashKey(key), { subject, purpose, gpc })
+        : decideWithApiKey(services.store.db, hashKey(key), [{ subject, purpose, gpc, service }]).then(
+            (decisions) => (Array.isArray(decisions) ? decisions[0] : decisions),
+          );
+    return asked.then(
       (decision) => {
         if (decision === undefined || decision === 'fallback') return undefined;
         const tls = servedOverTls(url, header('x-forwarded-proto'), services.publicUrl);

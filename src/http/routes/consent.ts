@@ -5,10 +5,8 @@ import { bannerBundle } from '../../consent/banner-bundle.ts';
 import { buildBannerConfig } from '../../consent/banner-config.ts';
 import { consentHistory, historyToCsv } from '../../consent/consent-history.ts';
 import { currentConsentProgram } from '../../consent/current-purposes.ts';
-import { decide, decideWithApiKey } from '../../consent/decide.ts';
-import { decideTogether } from '../../consent/decide-together.ts';
+import { decide } from '../../consent/decide.ts';
 import { publicWorkspace } from '../../consent/public-workspace.ts';
-import { RateLimiter } from '../../consent/rate-limit.ts';
 import {
   consentInputSchema,
   recordConsent,
@@ -25,7 +23,7 @@ import { checkSuppression, importSuppressionCsv, suppressAddresses } from '../..
 import { verifyLedger } from '../../consent/verify-ledger.ts';
 import { keyedHash, readToken, signToken, workspaceSecret } from '../../consent/workspace-secret.ts';
 import { AppError } from '../../errors.ts';
-import { hashKey } from '../../governance/api-keys.ts';
+import { RateLimiter, rateLimitedError } from '../rate-limit.ts';
 import { type AppEnv, route } from '../route.ts';
 import { clientAddress, registerConsentPages } from './consent-pages.ts';
 
@@ -55,19 +53,6 @@ const bannerEventSchema = z.object({
   jurisdiction: z.string().max(20).optional(),
 });
 
-/** A 422 naming the query fields, as the documented routes answer. */
-function invalidQuery(error: z.ZodError): AppError {
-  const details = error.issues.map((i) => ({
-    path: ['query', ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
-  return new AppError(
-    'validation_failed',
-    `invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
-    { details },
-  );
-}
-
 function cors(c: Context): void {
   c.header('Access-Control-Allow-Origin', '*');
   c.header('Access-Control-Allow-Methods', 'GET, POST');
@@ -78,7 +63,8 @@ function cors(c: Context): void {
 
 /** Consent: ledger, decisions, restrictions; the banner's public endpoints; the preference center. */
 export function registerConsentRoutes(app: Hono<AppEnv>): void {
-  const limiter = new RateLimiter(20, 0.5);
+  // A burst of 20 banner events per address, then one every 2 s on average.
+  const limiter = new RateLimiter({ limit: 20, windowMs: 40_000 });
 
   route(
     app,
@@ -184,52 +170,8 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
     async ({ scope }) => verifyLedger(scope),
   );
 
-  // A question naming a service, with a Bearer key: answered here, as the hot path below
-  // reads only subject, purpose and gpc. Unknown keys and e-mail subjects go on (the hot path
-  // passes them to the documented route, which checks the service).
-  app.get('/api/decisions', async (c, next) => {
-    const service = c.req.query('service');
-    const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (service === undefined || !key) return next();
-    const query = decisionQuery.safeParse({
-      subject: c.req.query('subject'),
-      purpose: c.req.query('purpose'),
-      gpc: c.req.query('gpc'),
-      service,
-    });
-    if (!query.success) throw invalidQuery(query.error);
-    const gpc = query.data.gpc === 'true' || query.data.gpc === '1' || c.req.header('sec-gpc') === '1';
-    const decisions = await decideWithApiKey(
-      c.get('services').store.db,
-      hashKey(key),
-      [{ subject: query.data.subject, purpose: query.data.purpose, gpc, service }],
-      { servicePath: () => 'query.service' },
-    );
-    if (!Array.isArray(decisions)) return next();
-    return c.json(decisions[0]!, 200);
-  });
-
-  // Hot path: a Bearer key and the decision facts are looked up in one query. Anything
-  // else (console sessions, e-mail subjects, bad input, unknown keys) goes on to the
-  // documented route below, which answers with the usual checks and errors.
-  app.get('/api/decisions', async (c, next) => {
-    const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const query = decisionQuery.safeParse({
-      subject: c.req.query('subject'),
-      purpose: c.req.query('purpose'),
-      gpc: c.req.query('gpc'),
-    });
-    if (!key || !query.success) return next();
-    const gpc = query.data.gpc === 'true' || query.data.gpc === '1' || c.req.header('sec-gpc') === '1';
-    const decision = await decideTogether(c.get('services').store.db, hashKey(key), {
-      subject: query.data.subject,
-      purpose: query.data.purpose,
-      gpc,
-    });
-    if (decision === undefined || decision === 'fallback') return next();
-    return c.json(decision, 200);
-  });
-
+  // The usual question with an API key is answered before the router
+  // (src/http/decision-fast-path.ts); this route answers the rest.
   route(
     app,
     {
@@ -388,9 +330,9 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
       const scope = await publicWorkspace(services.store.db, body.site);
       const ip = clientAddress(c);
       const secret = await workspaceSecret(scope);
-      if (!limiter.take(keyedHash(secret, 'ip', ip ?? 'unknown'), services.clock().getTime())) {
-        throw new AppError('rate_limited', 'too many consent events from this address; try again shortly');
-      }
+      const verdict = limiter.take(keyedHash(secret, 'ip', ip ?? 'unknown'), services.clock());
+      if (!verdict.allowed)
+        throw rateLimitedError('too many consent events from this address', verdict.retryAfterSeconds);
       const gpc = body.gpc || c.req.header('sec-gpc') === '1';
       const recorded = await recordConsent(
         scope,
