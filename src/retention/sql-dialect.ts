@@ -68,6 +68,21 @@ function expandedCompare(cols: readonly string[], values: readonly unknown[], la
   return sql`(${lead} ${raw(last === '>' ? '>=' : '<=')} ${val(values[0])} AND ${walk(0)})`;
 }
 
+/** `(c1, c2) > (v1, v2)`: a row comparison, for dialects that order rows as tuples. */
+function rowCompare(
+  dialect: Pick<SqlDialect, 'ident'>,
+  alias: string,
+  columns: readonly string[],
+  op: '>' | '<=',
+  values: readonly unknown[],
+): Fragment {
+  const cols = columns.map((c) => column(dialect, alias, c));
+  return sql`(${raw(cols.join(', '))}) ${raw(op)} (${join(
+    values.map((v) => sql`${val(v)}`),
+    ', ',
+  )})`;
+}
+
 /** JSON of each row keyed by column, for statements that unpack a batch from one parameter. */
 const recordsJson = (columns: readonly string[], rows: readonly (readonly unknown[])[]) =>
   JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i] ?? null]))));
@@ -90,18 +105,10 @@ export const postgresDialect: SqlDialect = {
     return sql`(${raw(cols.join(', '))}) IN (SELECT ${raw(picked)} FROM json_populate_recordset(NULL::${raw(table)}, ${val(recordsJson(columns, keys))}::json) u)`;
   },
   keyAfter(alias, columns, from) {
-    const cols = columns.map((c) => column(this, alias, c));
-    return sql`(${raw(cols.join(', '))}) > (${join(
-      from.map((v) => sql`${val(v)}`),
-      ', ',
-    )})`;
+    return rowCompare(this, alias, columns, '>', from);
   },
   keyAtMost(alias, columns, to) {
-    const cols = columns.map((c) => column(this, alias, c));
-    return sql`(${raw(cols.join(', '))}) <= (${join(
-      to.map((v) => sql`${val(v)}`),
-      ', ',
-    )})`;
+    return rowCompare(this, alias, columns, '<=', to);
   },
   updateRows({ table, keyColumns, constant, perRow, rows }) {
     const sets = constant.map((c) => sql`${raw(this.ident(c.column))} = ${val(c.value)}`);
@@ -199,18 +206,10 @@ export const sqliteDialect: SqlDialect = {
     return sql`(${raw(cols.join(', '))}) IN (SELECT ${raw(picked)} FROM json_each(${json}))`;
   },
   keyAfter(alias, columns, from) {
-    const cols = columns.map((c) => column(this, alias, c));
-    return sql`(${raw(cols.join(', '))}) > (${join(
-      from.map((v) => sql`${val(v)}`),
-      ', ',
-    )})`;
+    return rowCompare(this, alias, columns, '>', from);
   },
   keyAtMost(alias, columns, to) {
-    const cols = columns.map((c) => column(this, alias, c));
-    return sql`(${raw(cols.join(', '))}) <= (${join(
-      to.map((v) => sql`${val(v)}`),
-      ', ',
-    )})`;
+    return rowCompare(this, alias, columns, '<=', to);
   },
   updateRows({ table, keyColumns, constant, perRow, rows }) {
     const sets = constant.map((c) => sql`${raw(this.ident(c.column))} = ${val(c.value)}`);
