@@ -1,5 +1,5 @@
 /**
- * Consent benchmark: `npm run bench -- consent [--seconds 10] [--events 50000]`.
+ * Consent benchmark: `npm run bench -- consent [--seconds 10] [--events 50000] [--rounds 3] [--no-write]`.
  * - Decision API throughput and p99 against the real server on PostgreSQL, load from a
  *   second process (autocannon), as a ratio to a bare Hono hello-world server measured in
  *   the same run.
@@ -230,7 +230,8 @@ Budget: 6 KB, checked by \`node scripts/banner-size.ts\` (exits 1 above it).
     start >= 0
       ? `${existing.slice(0, start)}${section}${next >= 0 ? `\n${existing.slice(next)}` : ''}`
       : `${existing.trimEnd()}\n\n${section}`;
-  await writeFile(path, updated);
+  if (values['no-write']) console.log('--no-write: BENCHMARKS.md left as it was');
+  else await writeFile(path, updated);
   console.log(section);
 } finally {
   await store.close();
