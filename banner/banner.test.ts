@@ -13,9 +13,9 @@ import { pushProgram } from '../src/program/push-program.ts';
 import type { ProgramInput } from '../src/program/schema.ts';
 import type { Store } from '../src/store/open-store.ts';
 import type { WorkspaceScope } from '../src/store/workspace-scope.ts';
+import { chromiumLaunch, chromiumMissing } from '../src/testing/chromium.ts';
 import { memoryStore } from '../src/testing/store.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const strictCsp =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'";
 
@@ -52,10 +52,7 @@ const ccpaProgram = (): ProgramInput => {
 };
 
 describe('consent banner in Chromium', {
-  skip:
-    CHROMIUM && !(await import('node:fs')).existsSync(CHROMIUM)
-      ? 'chromium is not installed at /usr/bin/chromium'
-      : undefined,
+  skip: chromiumMissing,
 }, () => {
   let store: Store;
   let scope: WorkspaceScope;
@@ -109,17 +106,7 @@ describe('consent banner in Chromium', {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     services.publicUrl = base;
     // Playwright gives each launch a fresh temporary profile.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunch);
   });
   after(async () => {
     await browser?.close();

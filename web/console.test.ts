@@ -16,10 +16,10 @@ import { type RunningServer, startServer } from '../src/http/server.ts';
 import type { DatasetField } from '../src/program/dataset.ts';
 import { loadProgramFromDisk, toBundle } from '../src/program/load-program.ts';
 import { configureRequestServices } from '../src/requests/request-services.ts';
+import { chromiumLaunch } from '../src/testing/chromium.ts';
 import { mailText, startTestSmtp, type TestSmtp } from '../src/testing/smtp.ts';
 import { memoryStore } from '../src/testing/store.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const subjectEmail = 'ada.lovelace@example.com';
 const suppressedEmail = 'bounced@example.com';
 
@@ -134,17 +134,7 @@ describe('console in Chromium', {
       services: { google: true, g2: false },
     });
     await call('POST', '/api/suppression', { addresses: [suppressedEmail], reason: 'hard bounce' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunch);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => consoleErrors.push(e.message));

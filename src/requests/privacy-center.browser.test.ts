@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,13 +7,13 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { crashTestPolicy } from '../execution/fixtures/policies.ts';
 import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
 import { type RunningServer, startServer } from '../http/server.ts';
+import { chromiumLaunch, chromiumMissing } from '../testing/chromium.ts';
 import { mailText, startTestSmtp, type TestSmtp } from '../testing/smtp.ts';
 import { memoryStore } from '../testing/store.ts';
 import { configureRequestServices } from './request-services.ts';
 import { requestProgramBundle, testClock } from './testing/request-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? await shopUnavailable() : `Chromium not installed at ${CHROMIUM}`;
+const skip = chromiumMissing ?? (await shopUnavailable());
 
 describe('privacy center in a real browser, with the job queue and a real shop database', { skip }, () => {
   let shop: ShopFixture;
@@ -58,17 +57,9 @@ describe('privacy center in a real browser, with the job queue and a real shop d
     await api('PUT', '/api/requests/settings', { manual_approval: { access: true, erasure: true } });
     userDataDir = await mkdtemp(path.join(tmpdir(), 'custodian-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      ...chromiumLaunch,
       javaScriptEnabled: false,
       acceptDownloads: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
   });

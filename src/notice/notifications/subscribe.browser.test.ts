@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../../http/server.ts';
+import { chromiumLaunch, chromiumMissing } from '../../testing/chromium.ts';
 import { mailText, startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 import { memoryStore } from '../../testing/store.ts';
 import { loadClaromentis } from '../fixtures/claromentis.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `Chromium not installed at ${CHROMIUM}`;
+const skip = chromiumMissing;
 
 describe('subscribing to notice changes in a real browser, JavaScript off', { skip }, () => {
   let smtp: TestSmtp;
@@ -44,16 +43,8 @@ describe('subscribing to notice changes in a real browser, JavaScript off', { sk
     assert.equal((await api('/api/notice/versions', {})).status, 201);
     userDataDir = await mkdtemp(path.join(tmpdir(), 'custodian-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      ...chromiumLaunch,
       javaScriptEnabled: false,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
   });
