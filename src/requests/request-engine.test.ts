@@ -7,7 +7,11 @@ import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixt
 import { readZip } from '../execution/testing/read-zip.ts';
 import { mailText } from '../testing/smtp.ts';
 import { configureRequestServices } from './request-services.ts';
-import { type RequestHarness, requestHarness, requestProgramBundle } from './testing/request-fixture.ts';
+import {
+  customerRoutedProgramBundle,
+  type RequestHarness,
+  requestHarness,
+} from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
 type Json = Record<string, any>;
@@ -149,12 +153,7 @@ describe('requests run by the execution engine on a real PostgreSQL + MariaDB sh
   });
 
   test('processor routing: a business customer’s user is decided by that customer through the emailed link', async () => {
-    const bundle = await requestProgramBundle({
-      customers: [{ key: 'acme', name: 'Acme Ltd', privacy_contact: 'dpo@acme.example', account_id: 3 }],
-      rights: { processor_routing: { data_subjects: ['customer'] } },
-    });
-    const systems = (bundle.program as { systems: Record<string, unknown>[] }).systems;
-    systems[0]!.customer_link = { dataset: 'shop', field: 'customers.id' };
+    const bundle = await customerRoutedProgramBundle();
     assert.equal((await h.request('POST', '/api/programs', bundle)).status, 201);
     const created = (await (
       await h.request('POST', '/api/requests', {

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
 import { mailText } from '../testing/smtp.ts';
-import { type RequestHarness, requestHarness, requestProgramBundle } from './testing/request-fixture.ts';
+import {
+  customerRoutedProgramBundle,
+  type RequestHarness,
+  requestHarness,
+} from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
 type Json = Record<string, any>;
@@ -153,12 +157,7 @@ describe('corrections on the privacy center: by kind of data, pre-filled for the
   });
 
   test('a business customer cannot approve a correction in words before its fields are named; the link stays usable', async () => {
-    const bundle = await requestProgramBundle({
-      customers: [{ key: 'acme', name: 'Acme Ltd', privacy_contact: 'dpo@acme.example', account_id: 3 }],
-      rights: { processor_routing: { data_subjects: ['customer'] } },
-    });
-    const systems = (bundle.program as { systems: Record<string, unknown>[] }).systems;
-    systems[0]!.customer_link = { dataset: 'shop', field: 'customers.id' };
+    const bundle = await customerRoutedProgramBundle();
     assert.equal((await h.request('POST', '/api/programs', bundle)).status, 201);
     const created = (await (
       await h.request('POST', '/api/requests', {

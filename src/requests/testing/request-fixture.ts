@@ -70,6 +70,20 @@ export async function requestProgramBundle(overrides: Record<string, unknown> = 
   return { program: doc, datasets: bundle.datasets };
 }
 
+/**
+ * The shop program with one business customer, Acme (account 3), whose users' requests are
+ * routed to Acme to decide: customers are linked to accounts by `customers.id`.
+ */
+export async function customerRoutedProgramBundle() {
+  const bundle = await requestProgramBundle({
+    customers: [{ key: 'acme', name: 'Acme Ltd', privacy_contact: 'dpo@acme.example', account_id: 3 }],
+    rights: { processor_routing: { data_subjects: ['customer'] } },
+  });
+  const systems = (bundle.program as { systems: Record<string, unknown>[] }).systems;
+  systems[0]!.customer_link = { dataset: 'shop', field: 'customers.id' };
+  return bundle;
+}
+
 export interface RequestHarness {
   store: Store;
   services: Services;
