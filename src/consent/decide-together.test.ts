@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Hono } from 'hono';
 import { createApiKey, revokeApiKey } from '../governance/api-keys.ts';
 import { createWorkspace } from '../governance/workspaces.ts';
-import { createApp } from '../http/app.ts';
-import type { AppEnv } from '../http/route.ts';
-import { createServices } from '../http/services.ts';
+import { type RunningServer, startServer } from '../http/server.ts';
 import { pushProgram } from '../program/push-program.ts';
 import type { Store } from '../store/open-store.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { storeBackends } from '../testing/store.ts';
 import { consentFixtureProgram } from './consent-fixture.ts';
+import { maxQuestionsPerQuery } from './decide.ts';
 import { recordConsent } from './record-consent.ts';
 import { recordRestriction } from './record-restriction.ts';
 
@@ -19,7 +17,7 @@ const now = new Date('2026-04-01T12:00:00.000Z');
 for (const backend of await storeBackends()) {
   describe(`decisions asked at the same time (${backend.name})`, { skip: backend.skip }, () => {
     let store: Store;
-    let app: Hono<AppEnv>;
+    let server: RunningServer;
     let mine: WorkspaceScope;
     let theirs: WorkspaceScope;
     let myKey: string;
@@ -33,13 +31,17 @@ for (const backend of await storeBackends()) {
         await pushProgram(scope, { program: consentFixtureProgram(), datasets: [] }, 'test');
       myKey = (await createApiKey(mine, { name: 'app', role: 'auditor' })).secret;
       theirKey = (await createApiKey(theirs, { name: 'app', role: 'auditor' })).secret;
-      app = createApp(createServices(store, { clock: () => now }));
+      // Through the real server: its decision path groups questions arriving together.
+      server = await startServer({ store, port: 0, jobs: false, clock: () => now, log: () => undefined });
     });
-    after(() => store.close());
+    after(async () => {
+      await server.close();
+      await store.close();
+    });
 
     const ask = async (subject: string, key: string, purpose = 'analytics.reporting') => {
-      const res = await app.request(
-        `/api/decisions?subject=${encodeURIComponent(subject)}&purpose=${encodeURIComponent(purpose)}`,
+      const res = await fetch(
+        `${server.url}/api/decisions?subject=${encodeURIComponent(subject)}&purpose=${encodeURIComponent(purpose)}`,
         { headers: { authorization: `Bearer ${key}` } },
       );
       const json = (await res.json()) as {
@@ -113,6 +115,21 @@ for (const backend of await storeBackends()) {
       assert.equal((await ask('user:9', key.secret)).status, 200);
       await revokeApiKey(mine, key.id);
       assert.equal((await ask('user:9', key.secret)).status, 401);
+    });
+
+    test('more questions at once than one query answers: each still gets its own answer', async () => {
+      const many = maxQuestionsPerQuery * 2 + 5;
+      for (let i = 0; i < many; i += 3)
+        await recordConsent(
+          mine,
+          { subject: `bulk:${i}`, choices: { analytics: true }, method: 'api', gpc: false },
+          now,
+        );
+      const answers = await Promise.all(Array.from({ length: many }, (_, i) => ask(`bulk:${i}`, myKey)));
+      assert.deepEqual(
+        answers.map((a) => [a.subject, a.allowed]),
+        Array.from({ length: many }, (_, i) => [`bulk:${i}`, i % 3 === 0]),
+      );
     });
   });
 }

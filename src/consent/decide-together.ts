@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import { type Decision, type DecisionQuery, decideWithApiKey, subjectSlots } from './decide.ts';
+import { type Decision, type DecisionQuery, decideWithApiKey, maxQuestionsPerQuery } from './decide.ts';
 import { subjectAddress } from './workspace-secret.ts';
 
 interface Waiting {
@@ -12,9 +12,6 @@ interface Waiting {
 /** Questions waiting for the next flush, per store and per API key hash. */
 const pending = new Map<Kysely<Database>, Map<string, Waiting[]>>();
 let scheduled = false;
-
-/** A larger group is split to fit the prepared statement's subject slots. */
-const maxGroup = subjectSlots;
 
 /**
  * The decision API's hot path under load: questions that arrive in the same turn of the
@@ -54,8 +51,8 @@ function flush(): void {
   pending.clear();
   for (const [db, byKey] of groups) {
     for (const [keyHash, waiting] of byKey) {
-      for (let i = 0; i < waiting.length; i += maxGroup)
-        answerGroup(db, keyHash, waiting.slice(i, i + maxGroup));
+      for (let i = 0; i < waiting.length; i += maxQuestionsPerQuery)
+        answerGroup(db, keyHash, waiting.slice(i, i + maxQuestionsPerQuery));
     }
   }
 }

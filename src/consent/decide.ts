@@ -78,20 +78,19 @@ type FactRow = {
 };
 
 /**
- * The subject condition. One subject (the decision API's usual question) compares with a
- * scalar, so PostgreSQL settles on a generic plan for the prepared statement and stops
- * re-planning; with an array it plans every call, which costs more than the query itself.
+ * The asked subjects as a table to join: one array parameter whatever their number, read
+ * through a sub-select so that PostgreSQL cannot see its length while planning. The SQL text
+ * and the plan's estimates are then the same for 1 or 64 subjects, and the prepared
+ * statement settles on a generic plan instead of being planned on every call (which costs
+ * more than running it). Joining (rather than `= ANY`) lets a small table be hashed once
+ * instead of comparing each row with every subject.
  */
-function subjectIn(subjects: string[]) {
-  if (subjects.length === 1) return sql`subject = ${subjects[0]}`;
-  if (subjects.length > subjectSlots) return sql`subject = ANY(${subjects}::text[])`;
-  // A fixed number of slots (padded with a repeat) keeps the SQL text and its plan stable.
-  const slots = Array.from({ length: subjectSlots }, (_, i) => subjects[i] ?? subjects[0]!);
-  return sql`subject IN (${sql.join(slots)})`;
+function asked(values: string[]) {
+  return sql`unnest((SELECT ${values}::text[])::text[]) AS asked(value)`;
 }
 
-/** Questions on up to this many subjects share one stable prepared statement. */
-export const subjectSlots = 16;
+/** The most questions one grouped query answers (it keeps the query and its result small). */
+export const maxQuestionsPerQuery = 64;
 
 /**
  * Answers "may we process this subject's data for this data use?" for many questions at
@@ -117,15 +116,11 @@ export async function decide(
     SELECT 'p' AS k, p.hash AS a, NULL AS b, NULL::boolean AS g, NULL::jsonb AS j
       FROM (SELECT hash FROM program_versions WHERE workspace_id = ${ws} ORDER BY version DESC LIMIT 1) p
     UNION ALL
-    SELECT 's', subject, data_use, granted, jsonb_build_array(gpc, method)
-      FROM consent_state WHERE workspace_id = ${ws} AND ${subjectIn(subjects)}
+    ${stateAndRestrictions(sql`${ws}`, subjects)}
     UNION ALL
-    SELECT 'r', subject, kind, NULL, purposes
-      FROM subject_restrictions
-     WHERE workspace_id = ${ws} AND ${subjectIn(subjects)} AND lifted_at IS NULL
-    UNION ALL
-    SELECT 'x', address_hash, list, NULL, NULL
-      FROM suppressions WHERE workspace_id = ${ws} AND address_hash = ANY(${[...hashes.keys()]}::text[]) AND list IS NULL
+    SELECT 'x', t.address_hash, t.list, NULL, NULL
+      FROM ${asked([...hashes.keys()])} JOIN suppressions t ON t.address_hash = asked.value
+     WHERE t.workspace_id = ${ws} AND t.list IS NULL
   `;
   const { rows } = await (queries.some((q) => q.service !== undefined)
     ? sql<FactRow>`${facts} UNION ALL ${serviceFacts(sql`${ws}`, subjects)}`
@@ -134,10 +129,22 @@ export async function decide(
   return answer(scope, queries, subjects, hashes, rows, options);
 }
 
+/** The subjects' consent state and their restrictions in force. */
+function stateAndRestrictions(workspace: RawBuilder<unknown>, subjects: string[]) {
+  return sql`SELECT 's', t.subject, t.data_use, t.granted, jsonb_build_array(t.gpc, t.method)
+      FROM ${asked(subjects)} JOIN consent_state t ON t.subject = asked.value
+     WHERE t.workspace_id = ${workspace}
+    UNION ALL
+    SELECT 'r', t.subject, t.kind, NULL, t.purposes
+      FROM ${asked(subjects)} JOIN subject_restrictions t ON t.subject = asked.value
+     WHERE t.workspace_id = ${workspace} AND t.lifted_at IS NULL`;
+}
+
 /** The subjects' per-service choices: read only for questions that name a service. */
 function serviceFacts(workspace: RawBuilder<unknown>, subjects: string[]) {
-  return sql`SELECT 'v', subject, service, granted, NULL
-      FROM consent_service_state WHERE workspace_id = ${workspace} AND ${subjectIn(subjects)}`;
+  return sql`SELECT 'v', t.subject, t.service, t.granted, NULL
+      FROM ${asked(subjects)} JOIN consent_service_state t ON t.subject = asked.value
+     WHERE t.workspace_id = ${workspace}`;
 }
 
 async function answer(
@@ -218,13 +225,7 @@ export async function decideWithApiKey(
       FROM (SELECT hash FROM program_versions WHERE workspace_id = (SELECT workspace_id FROM key)
             ORDER BY version DESC LIMIT 1) p
     UNION ALL
-    SELECT 's', subject, data_use, granted, jsonb_build_array(gpc, method)
-      FROM consent_state
-     WHERE workspace_id = (SELECT workspace_id FROM key) AND ${subjectIn(subjects)}
-    UNION ALL
-    SELECT 'r', subject, kind, NULL, purposes
-      FROM subject_restrictions
-     WHERE workspace_id = (SELECT workspace_id FROM key) AND ${subjectIn(subjects)} AND lifted_at IS NULL
+    ${stateAndRestrictions(sql`(SELECT workspace_id FROM key)`, subjects)}
   `;
   // A question naming a service reads the service choices too (the same query with one more branch).
   const { rows } = await (queries.some((q) => q.service !== undefined)

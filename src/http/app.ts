@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
-import { decisionFastPath } from './decision-fast-path.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderError } from './render-error.ts';
 import type { AppEnv } from './route.ts';
@@ -70,13 +69,5 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   for (const register of registrations) register(app);
 
-  // The decision API's hot path is answered before routing; what it cannot answer is routed.
-  const answerDecision = decisionFastPath(services);
-  const routed = app.fetch;
-  app.fetch = (request, env, executionCtx) => {
-    const answered = answerDecision(request, env);
-    if (!answered) return routed(request, env, executionCtx);
-    return answered.then((response) => response ?? routed(request, env, executionCtx));
-  };
   return app;
 }

@@ -1,13 +1,15 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { PgBoss } from 'pg-boss';
 import { bootstrapWorkspace } from '../governance/workspaces.ts';
 import { startJobQueue } from '../jobs/job-queue.ts';
 import { type Mailer, mailerFromEnv } from '../mail/mailer.ts';
 import { openStore, type Store } from '../store/open-store.ts';
 import { createApp } from './app.ts';
+import { decisionFastPath } from './decision-fast-path.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface ServerOptions {
@@ -56,7 +58,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (boss) services.extras.set('jobs', boss);
   const app = createApp(services);
 
-  const server = serve({ fetch: app.fetch, port, hostname: host });
+  // The decision API's usual question is answered on the Node request, before Hono.
+  const answerDecision = decisionFastPath(services);
+  const listener = getRequestListener(app.fetch, { hostname: host });
+  const server = createServer((request, response) => {
+    const routed = () => void listener(request, response);
+    if (!answerDecision(request, response, routed)) routed();
+  }).listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
