@@ -43,6 +43,21 @@ export function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
+/** The columns of an audit entry, as listed by the API and in the CSV export, in this order. */
+const auditColumns = [
+  'seq',
+  'at',
+  'actor',
+  'role',
+  'action',
+  'object_type',
+  'object_id',
+  'reason',
+  'request_id',
+  'details',
+  'hash',
+] as const;
+
 /** One page of entries, newest first, by keyset on `seq` (stable while new entries arrive). */
 export async function queryAudit(
   scope: WorkspaceScope,
@@ -51,19 +66,7 @@ export async function queryAudit(
 ): Promise<AuditPage> {
   let q = scope
     .selectFrom('audit_log')
-    .select([
-      'seq',
-      'at',
-      'actor',
-      'role',
-      'action',
-      'object_type',
-      'object_id',
-      'reason',
-      'request_id',
-      'details',
-      'hash',
-    ])
+    .select(auditColumns)
     .orderBy('seq', 'desc')
     .limit(options.limit + 1);
   if (options.cursor) q = q.where('seq', '<', decodeCursor(options.cursor));
@@ -89,20 +92,6 @@ export async function queryAudit(
   };
 }
 
-const csvColumns = [
-  'seq',
-  'at',
-  'actor',
-  'role',
-  'action',
-  'object_type',
-  'object_id',
-  'reason',
-  'request_id',
-  'details',
-  'hash',
-] as const;
-
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -112,11 +101,11 @@ function csvCell(value: unknown): string {
 }
 
 export function auditCsvHeader(): string {
-  return `${csvColumns.join(',')}\n`;
+  return `${auditColumns.join(',')}\n`;
 }
 
 export function auditCsvRow(row: AuditRow): string {
-  return `${csvColumns.map((c) => csvCell(row[c])).join(',')}\n`;
+  return `${auditColumns.map((c) => csvCell(row[c])).join(',')}\n`;
 }
 
 /** Every matching entry, page by page, for streaming exports. */
