@@ -587,6 +587,8 @@ export interface NoticeNotificationsTable {
   created_at: Date;
   last_attempt_at: Date | null;
   sent_at: Date | null;
+  /** The language the mail is written in: chosen when queued, confirmed when sent. */
+  lang: string | null;
 }
 
 export interface DsrEngineJournalsTable {

@@ -77,28 +77,33 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   };
 }
 
-/** Decodes RFC 2047 encoded-words (nodemailer encodes non-ASCII subjects). */
+/** Decodes RFC 2047 encoded-words (nodemailer encodes non-ASCII subjects, folded over several words). */
 function decodeSubject(value: string): string {
   return value
     .replace(/\r?\n[ \t]/g, ' ')
+    .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
       enc.toLowerCase() === 'b'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : text
-            .replace(/_/g, ' ')
-            .replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
     )
-    .replace(/\?=\s+=\?/g, '')
     .trim();
 }
 
-/** The decoded text body of a received message (quoted-printable aware), for reading codes and links. */
-export function mailText(mail: ReceivedMail): string {
-  const body = mail.raw
-    .split(/\r?\n\r?\n/)
-    .slice(1)
-    .join('\n\n');
-  return body
+/** Quoted-printable to text: `=XX` are bytes of UTF-8, `=` at a line end joins lines. */
+function decodeQuotedPrintable(text: string): string {
+  const bytes = text
     .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+    .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** The decoded text body of a received message (quoted-printable or base64 aware), for reading codes and links. */
+export function mailText(mail: ReceivedMail): string {
+  const [head = '', ...rest] = mail.raw.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  const encoding = /^Content-Transfer-Encoding:\s*([\w-]+)/im.exec(head)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === '7bit' || encoding === '8bit') return body;
+  return decodeQuotedPrintable(body);
 }

@@ -234,3 +234,114 @@ test('a mistyped address comes back with the form refilled; oversized bodies and
   });
   assert.equal(apiLimited.status, 429, 'the API shares the limit');
 });
+
+test('each subscriber is mailed in the language of the page they subscribed from, or the first one published', async () => {
+  now = new Date('2025-06-01T10:00:00Z');
+  const program = structuredClone(withNewSubProcessor(claromentis).program);
+  program.notice = { ...program.notice!, languages: ['en', 'fr', 'de'] };
+  const quotes = program.activities.find((a) => a.key === 'quote_requests')!;
+  quotes.retention = { ...quotes.retention!, period: 'P10Y' };
+  await publish({ program, datasets: claromentis.datasets });
+
+  // Subscribing from /privacy?lang=de: the confirmation is German, its link leads to German pages.
+  assert.equal(
+    (await postForm('/privacy/subscribe', { email: 'leser@example.org', lang: 'de' })).status,
+    200,
+  );
+  assert.equal(
+    (await postForm('/privacy/subscribe', { email: 'reader@example.org', lang: 'en' })).status,
+    200,
+  );
+  const german = await smtp.waitFor((m) => m.to.includes('leser@example.org'));
+  assert.match(german.subject, /^Bestätigen: E-Mail bei Änderungen der Datenschutzerklärung von Claromentis/);
+  assert.match(mailText(german), /Zum Bestätigen öffnen Sie innerhalb von 7 Tagen diesen Link/);
+  const english = await smtp.waitFor((m) => m.to.includes('reader@example.org'));
+  assert.match(english.subject, /^Confirm: email me when the Claromentis privacy notice changes/);
+  for (const [mail, lang] of [
+    [german, 'de'],
+    [english, 'en'],
+  ] as const) {
+    const link = linkIn(mail, '/privacy/subscribe/confirm');
+    assert.match(link, new RegExp(`&lang=${lang}$`));
+    const token = new URL(link).searchParams.get('t')!;
+    const confirmed = await postForm(`/privacy/subscribe/confirm?lang=${lang}`, { t: token });
+    assert.equal(confirmed.status, 200);
+  }
+
+  // A material change: each is told in their own language, links and way out included.
+  now = new Date('2025-07-01T10:00:00Z');
+  quotes.retention.period = 'P11Y';
+  const v = (await publish({ program, datasets: claromentis.datasets })).version as { version: number };
+  const de = await smtp.waitFor((m) => m.to.includes('leser@example.org') && m !== german);
+  assert.match(
+    de.subject,
+    new RegExp(
+      `^Claromentis: Änderungen unserer Datenschutzerklärung \\(Version ${v.version}, gültig ab 1\\. Juli 2025\\)$`,
+    ),
+  );
+  const deText = mailText(de);
+  assert.match(
+    deText,
+    new RegExp(`Claromentis hat Version ${v.version} seiner Datenschutzerklärung veröffentlicht`),
+  );
+  assert.match(deText, /Was sich ändert:\r?\n- .*quote/i, 'the change summary as recorded');
+  assert.match(deText, new RegExp(`Die neue Erklärung lesen: \\S+/privacy/v/${v.version}\\?lang=de\\s`));
+  assert.match(deText, /Alle Änderungen ansehen: \S+&lang=de\s/);
+  assert.match(linkIn(de, '/privacy/unsubscribe'), /&lang=de$/);
+  assert.match(deText, /Diese E-Mails abbestellen: /);
+  assert.doesNotMatch(deText, /What changes|Read the new notice|Stop these emails|You receive this/);
+  const en = await smtp.waitFor((m) => m.to.includes('reader@example.org') && m !== english);
+  assert.match(
+    en.subject,
+    new RegExp(
+      `^Claromentis: changes to our privacy notice \\(version ${v.version}, effective July 1, 2025\\)$`,
+    ),
+  );
+  assert.match(mailText(en), new RegExp(`Read the new notice: \\S+/privacy/v/${v.version}\\?lang=en\\s`));
+  assert.match(mailText(en), /Stop these emails: /);
+  const scope = (await findDefaultWorkspace(store.db))!;
+  const log = await listNoticeNotifications(scope, { version: v.version });
+  assert.deepEqual(
+    log
+      .filter((n) => n.audience === 'subscriber')
+      .map((n) => [n.recipient, n.status, n.lang])
+      .sort(),
+    [
+      ['leser@example.org', 'sent', 'de'],
+      ['reader@example.org', 'sent', 'en'],
+    ],
+  );
+  const listed = (await api('GET', `/api/notice/notifications?version=${v.version}`)) as {
+    notifications: { recipient: string; lang: string }[];
+  };
+  assert.equal(listed.notifications.find((n) => n.recipient === 'leser@example.org')?.lang, 'de');
+
+  // German is no longer published, French comes first: the German subscriber gets French, whole.
+  now = new Date('2025-08-01T10:00:00Z');
+  program.notice = { ...program.notice!, languages: ['fr', 'en'] };
+  quotes.retention.period = 'P12Y';
+  const w = (await publish({ program, datasets: claromentis.datasets })).version as { version: number };
+  const fallback = await smtp.waitFor(
+    (m) => m.to.includes('leser@example.org') && m.subject.includes(`(version ${w.version},`),
+  );
+  assert.match(fallback.subject, /^Claromentis : modifications de notre politique de confidentialité/);
+  const fallbackText = mailText(fallback);
+  assert.match(fallbackText, /Ce qui change :/);
+  assert.match(fallbackText, new RegExp(`/privacy/v/${w.version}\\?lang=fr\\s`));
+  assert.match(linkIn(fallback, '/privacy/unsubscribe'), /&lang=fr$/);
+  assert.doesNotMatch(fallbackText, /Was sich ändert|Stop these emails|lang=de/);
+  const still = await smtp.waitFor(
+    (m) => m.to.includes('reader@example.org') && m.subject.includes(`(version ${w.version},`),
+  );
+  assert.match(still.subject, /^Claromentis: changes to our privacy notice/);
+  assert.deepEqual(
+    (await listNoticeNotifications(scope, { version: w.version }))
+      .filter((n) => n.audience === 'subscriber')
+      .map((n) => [n.recipient, n.lang])
+      .sort(),
+    [
+      ['leser@example.org', 'fr'],
+      ['reader@example.org', 'en'],
+    ],
+  );
+});

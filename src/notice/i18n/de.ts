@@ -217,6 +217,15 @@ export const de: Partial<Record<MessageKey, string>> = {
   'subscribe.mailSubject': 'Bestätigen: E-Mail bei Änderungen der Datenschutzerklärung von {org}',
   'subscribe.mailText':
     'Jemand, hoffentlich Sie, möchte per E-Mail informiert werden, wenn {org} seine Datenschutzerklärung ändert.\n\nZum Bestätigen öffnen Sie innerhalb von 7 Tagen diesen Link:\n{link}\n\nWaren Sie es nicht, ignorieren Sie diese Nachricht: Ohne Ihre Bestätigung senden wir Ihnen nichts.',
+  'notify.subject': '{org}: Änderungen unserer Datenschutzerklärung (Version {version}, gültig ab {date})',
+  'notify.intro': '{org} hat Version {version} seiner Datenschutzerklärung veröffentlicht, gültig ab {date}.',
+  'notify.changes': 'Was sich ändert:',
+  'notify.read': 'Die neue Erklärung lesen: {link}',
+  'notify.diff': 'Alle Änderungen ansehen: {link}',
+  'notify.questions': 'Fragen: {contact}',
+  'notify.why':
+    'Sie erhalten diese E-Mail, weil Sie über Änderungen dieser Erklärung informiert werden möchten.',
+  'notify.stop': 'Diese E-Mails abbestellen: {link}',
   'unsubscribe.title': 'Keine E-Mails mehr zu dieser Erklärung',
   'unsubscribe.text': 'Die E-Mails abbestellen, die {org} bei Änderungen seiner Datenschutzerklärung sendet.',
   'unsubscribe.button': 'Abbestellen',

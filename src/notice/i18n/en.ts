@@ -244,6 +244,15 @@ export const en = {
   'subscribe.mailSubject': 'Confirm: email me when the {org} privacy notice changes',
   'subscribe.mailText':
     'Someone, hopefully you, asked to be emailed when {org} changes its privacy notice.\n\nTo confirm, open this link within 7 days:\n{link}\n\nIf it was not you, ignore this message: without your confirmation we send you nothing.',
+  // The email each confirmed subscriber gets when a new version changes something material.
+  'notify.subject': '{org}: changes to our privacy notice (version {version}, effective {date})',
+  'notify.intro': '{org} has published version {version} of its privacy notice, effective {date}.',
+  'notify.changes': 'What changes:',
+  'notify.read': 'Read the new notice: {link}',
+  'notify.diff': 'See every change: {link}',
+  'notify.questions': 'Questions: {contact}',
+  'notify.why': 'You receive this because you asked to be told of changes to this notice.',
+  'notify.stop': 'Stop these emails: {link}',
   'unsubscribe.title': 'Stop emails about this notice',
   'unsubscribe.text': 'Stop the emails {org} sends when its privacy notice changes.',
   'unsubscribe.button': 'Unsubscribe',

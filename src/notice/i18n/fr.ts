@@ -222,6 +222,17 @@ export const fr: Partial<Record<MessageKey, string>> = {
     'Confirmez : être prévenu des modifications de la politique de confidentialité de {org}',
   'subscribe.mailText':
     'Quelqu’un, sans doute vous, a demandé à être prévenu par e-mail lorsque {org} modifie sa politique de confidentialité.\n\nPour confirmer, ouvrez ce lien dans les 7 jours :\n{link}\n\nSi ce n’était pas vous, ignorez ce message : sans votre confirmation, nous ne vous enverrons rien.',
+  'notify.subject':
+    '{org} : modifications de notre politique de confidentialité (version {version}, en vigueur le {date})',
+  'notify.intro':
+    '{org} a publié la version {version} de sa politique de confidentialité, en vigueur le {date}.',
+  'notify.changes': 'Ce qui change :',
+  'notify.read': 'Lire la nouvelle politique : {link}',
+  'notify.diff': 'Voir toutes les modifications : {link}',
+  'notify.questions': 'Questions : {contact}',
+  'notify.why':
+    'Vous recevez ce message parce que vous avez demandé à être prévenu des modifications de cette politique.',
+  'notify.stop': 'Ne plus recevoir ces e-mails : {link}',
   'unsubscribe.title': 'Ne plus recevoir d’e-mails sur cette politique',
   'unsubscribe.text': 'Arrêter les e-mails que {org} envoie lorsque sa politique de confidentialité change.',
   'unsubscribe.button': 'Me désabonner',

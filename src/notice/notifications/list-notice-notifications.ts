@@ -20,6 +20,7 @@ export async function listNoticeNotifications(
       'created_at',
       'last_attempt_at',
       'sent_at',
+      'lang',
     ])
     .orderBy('notice_version', 'desc')
     .orderBy('created_at');
@@ -39,5 +40,7 @@ export async function listNoticeNotifications(
     createdAt: new Date(r.created_at).toISOString(),
     lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at).toISOString() : null,
     sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+    /** The language the mail is written in (customers: English). */
+    lang: r.lang,
   }));
 }

@@ -104,6 +104,14 @@ export async function confirmNoticeSubscription(
   return { lang: isNoticeLanguage(row.lang) ? row.lang : 'en' };
 }
 
+/**
+ * The language a subscriber's notification is written in: the one they subscribed in while the
+ * notice is published in it, else the first published language (never a mix of two).
+ */
+export function subscriberMailLanguage(subscribedIn: string, published: NoticeLanguage[]): NoticeLanguage {
+  return published.find((l) => l === subscribedIn) ?? published[0] ?? 'en';
+}
+
 /** The link in each notification that ends the subscription (signed: it names the subscriber). */
 export async function unsubscribeLink(
   scope: WorkspaceScope,

@@ -3,9 +3,9 @@ import type { Mailer } from '../../mail/mailer.ts';
 import type { Database } from '../../store/schema.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { formatDate } from '../compose-notice.ts';
-import type { NoticeLanguage } from '../i18n/translator.ts';
+import { createTranslator, type NoticeLanguage } from '../i18n/translator.ts';
 import { getNoticeVersion, type NoticeVersionWithContent } from '../versions/notice-versions.ts';
-import { unsubscribeLink } from './notice-subscriptions.ts';
+import { subscriberMailLanguage, unsubscribeLink } from './notice-subscriptions.ts';
 
 export interface NotificationResult {
   id: string;
@@ -114,7 +114,13 @@ export async function sendNoticeNotifications(
     if (sent.accepted) {
       await scope
         .updateTable('notice_notifications')
-        .set({ status: 'sent', sent_at: options.now, message_id: sent.messageId, last_error: null })
+        .set({
+          status: 'sent',
+          sent_at: options.now,
+          message_id: sent.messageId,
+          last_error: null,
+          lang: message.lang,
+        })
         .where('id', '=', row.id)
         .execute();
       results.push({ ...base, status: 'succeeded' });
@@ -134,6 +140,8 @@ export async function sendNoticeNotifications(
 interface Message {
   subject: string;
   text: string;
+  /** The language the mail is written in, recorded in the notification log. */
+  lang: NoticeLanguage;
   headers: Record<string, string>;
 }
 
@@ -148,7 +156,7 @@ async function messageFor(
   options: SendNotificationsOptions,
 ): Promise<Message | undefined> {
   if (row.audience === 'customer') {
-    return { ...composeMessages(version, options.publicUrl).customer, headers: {} };
+    return { ...customerMessage(version, options.publicUrl), lang: 'en', headers: {} };
   }
   const subscriber = await scope
     .selectFrom('notice_subscribers')
@@ -156,61 +164,82 @@ async function messageFor(
     .where('email', '=', row.recipient)
     .executeTakeFirst();
   if (subscriber?.status !== 'confirmed') return undefined;
-  const lang = version.languages.find((l) => l === subscriber.lang);
-  const stop = await unsubscribeLink(scope, subscriber, options.publicUrl, options.now);
-  const composed = composeMessages(version, options.publicUrl, lang).subscriber;
+  const lang = subscriberMailLanguage(subscriber.lang, version.languages);
+  const stop = await unsubscribeLink(scope, { id: subscriber.id, lang }, options.publicUrl, options.now);
+  const { t } = createTranslator(lang);
+  const composed = subscriberMessage(version, options.publicUrl, lang);
   return {
     subject: composed.subject,
-    text: `${composed.text}\nStop these emails: ${stop}\n`,
+    text: `${composed.text}\n${t('notify.stop', { link: stop })}\n`,
+    lang,
     // RFC 8058: mail clients show an unsubscribe button that POSTs to the link.
     headers: { 'List-Unsubscribe': `<${stop}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }
 
-/** The two mails of a version: to subscribers (links in their language when published in it) and to customers. */
-function composeMessages(v: NoticeVersionWithContent, publicUrl: string, lang?: NoticeLanguage) {
-  const version = v.version;
+/** Where a version's mail sends readers: the new notice, and what changed since the last one. */
+function versionLinks(v: NoticeVersionWithContent, publicUrl: string, lang?: NoticeLanguage) {
   const langParam = lang ? `lang=${lang}` : '';
-  const org = v.model.controller.name;
-  const date = formatDate(v.effectiveDate, 'en');
-  const material = v.changes.filter((c) => c.material);
-  const lines = material.map((c) => `- ${c.summary} (${c.reason})`);
-  const links = [
-    `Read the new notice: ${publicUrl}/privacy/v/${version}${langParam ? `?${langParam}` : ''}`,
-    ...(version > 1
-      ? [
-          `See every change: ${publicUrl}/privacy/diff?from=${version - 1}&to=${version}${langParam ? `&${langParam}` : ''}`,
-        ]
-      : []),
-  ];
-  const contact = v.model.controller.privacy.email ?? v.model.controller.dpo?.email;
-  const subject = `${org}: changes to our privacy notice (version ${version}, effective ${date})`;
-  const subscriber = {
-    subject,
+  return {
+    read: `${publicUrl}/privacy/v/${v.version}${langParam ? `?${langParam}` : ''}`,
+    diff:
+      v.version > 1
+        ? `${publicUrl}/privacy/diff?from=${v.version - 1}&to=${v.version}${langParam ? `&${langParam}` : ''}`
+        : undefined,
+  };
+}
+
+const changeLines = (changes: NoticeVersionWithContent['changes']) =>
+  changes.map((c) => `- ${c.summary} (${c.reason})`);
+
+const contactOf = (v: NoticeVersionWithContent) =>
+  v.model.controller.privacy.email ?? v.model.controller.dpo?.email;
+
+/** A subscriber's mail, written in `lang` (a language the version was published in), links included. */
+function subscriberMessage(v: NoticeVersionWithContent, publicUrl: string, lang: NoticeLanguage) {
+  const { t } = createTranslator(lang);
+  const params = {
+    org: v.model.controller.name,
+    version: v.version,
+    date: formatDate(v.effectiveDate, lang),
+  };
+  const links = versionLinks(v, publicUrl, lang);
+  const contact = contactOf(v);
+  return {
+    subject: t('notify.subject', params),
     text: [
-      `${org} has published version ${version} of its privacy notice, effective ${date}.`,
+      t('notify.intro', params),
       '',
-      'What changes:',
-      ...lines,
+      t('notify.changes'),
+      ...changeLines(v.changes.filter((c) => c.material)),
       '',
-      ...links,
-      ...(contact ? ['', `Questions: ${contact}`] : []),
+      t('notify.read', { link: links.read }),
+      ...(links.diff ? [t('notify.diff', { link: links.diff })] : []),
+      ...(contact ? ['', t('notify.questions', { contact })] : []),
       '',
-      'You receive this because you asked to be told of changes to this notice.',
+      t('notify.why'),
     ].join('\n'),
   };
-  const customerLines = material.filter((c) => c.affectsCustomers).map((c) => `- ${c.summary} (${c.reason})`);
-  const customer = {
+}
+
+/** A business customer's mail (in English: the program names no language per customer). */
+function customerMessage(v: NoticeVersionWithContent, publicUrl: string) {
+  const version = v.version;
+  const org = v.model.controller.name;
+  const date = formatDate(v.effectiveDate, 'en');
+  const links = versionLinks(v, publicUrl);
+  const contact = contactOf(v);
+  return {
     subject: `${org}: changes to how we process your organisation's data (effective ${date})`,
     text: [
       `${org} processes personal data on your organisation's behalf. Version ${version} of our privacy notice, effective ${date}, changes that processing:`,
       '',
-      ...customerLines,
+      ...changeLines(v.changes.filter((c) => c.material && c.affectsCustomers)),
       '',
-      ...links,
+      `Read the new notice: ${links.read}`,
+      ...(links.diff ? [`See every change: ${links.diff}`] : []),
       '',
       `If your organisation objects to a change (for example a new sub-processor), tell us${contact ? ` at ${contact}` : ''} before ${date}.`,
     ].join('\n'),
   };
-  return { subscriber, customer };
 }

@@ -52,6 +52,8 @@ interface NotificationRow {
   status: string;
   lastError: string | null;
   sentAt?: string | null;
+  /** The language the mail is written in. */
+  lang: string | null;
 }
 
 export default function Notice() {
@@ -316,6 +318,7 @@ function Notifications() {
                     <th scope="col">Version</th>
                     <th scope="col">Recipient</th>
                     <th scope="col">Audience</th>
+                    <th scope="col">Language</th>
                     <th scope="col">Delivery</th>
                   </tr>
                 </thead>
@@ -325,6 +328,7 @@ function Notifications() {
                       <td>v{n.noticeVersion}</td>
                       <td>{n.recipient}</td>
                       <td>{n.customerKey ? `customer ${n.customerKey}` : humanize(n.audience)}</td>
+                      <td>{n.lang ?? '—'}</td>
                       <td>
                         <Badge
                           tone={n.status === 'sent' ? 'good' : n.status === 'failed' ? 'bad' : 'neutral'}
