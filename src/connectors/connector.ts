@@ -44,10 +44,34 @@ export interface RowChange {
   assignments: readonly Assignment[];
 }
 
+/**
+ * The new value of one column (or JSON member) of every row a condition matches: the same
+ * value for all (`value`), or a value per old value (`byValue`: rows whose old value is not
+ * listed keep it, so applying it twice changes nothing the second time).
+ */
+export interface MatchedAssignment {
+  column: string;
+  path: readonly string[];
+  value?: unknown;
+  byValue?: readonly (readonly [unknown, unknown])[];
+}
+
+/**
+ * Rows of a collection without a primary key, matched by the condition the traversal read
+ * them with (filters OR-ed) instead of by key.
+ */
+export interface RowMatch {
+  where: readonly FieldFilter[];
+  /** Masking only: what to set. Fields named in `where` are set last, in one statement. */
+  assignments?: readonly MatchedAssignment[];
+}
+
 export interface UpdateRequest {
   collection: CollectionRef;
   keyColumns: readonly string[];
   changes: readonly RowChange[];
+  /** Instead of `changes` by key: every row matching this condition. */
+  match?: RowMatch;
   /** Identifies the write for stores that deduplicate retries (HTTP callback). */
   idempotencyKey?: string;
 }
@@ -56,6 +80,8 @@ export interface DeleteRequest {
   collection: CollectionRef;
   keyColumns: readonly string[];
   keys: readonly (readonly unknown[])[];
+  /** Instead of `keys`: every row matching this condition. */
+  match?: RowMatch;
   idempotencyKey?: string;
 }
 

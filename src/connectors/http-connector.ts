@@ -87,6 +87,15 @@ export function httpConnector(options: HttpConnectorOptions): Connector {
     dataset: c.dataset,
     collection: c.collection,
   });
+  /** The protocol names rows by key; a collection without one cannot be written through it. */
+  const keyed = (request: { collection: { collection: string }; match?: unknown }) => {
+    if (request.match) {
+      throw new AppError(
+        'validation_failed',
+        `${options.url}: ${request.collection.collection} declares no primary key, and the HTTP callback changes rows by key; declare the key column(s) with fides_meta.primary_key`,
+      );
+    }
+  };
   return {
     kind: 'http',
     async ping() {
@@ -116,6 +125,7 @@ export function httpConnector(options: HttpConnectorOptions): Connector {
       return rows.map((r) => Object.fromEntries(request.columns.map((c) => [c, r[c] ?? null])) as Row);
     },
     async update(request) {
+      keyed(request);
       const { count } = await call(
         {
           action: 'update',
@@ -129,6 +139,7 @@ export function httpConnector(options: HttpConnectorOptions): Connector {
       return count;
     },
     async delete(request) {
+      keyed(request);
       const { count } = await call(
         {
           action: 'delete',

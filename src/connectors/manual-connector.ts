@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import type { Connector, Row } from './connector.ts';
+import type { Connector, FieldFilter, Row } from './connector.ts';
 
 /** What a person reported back for one manual collection. */
 export interface ManualResult {
@@ -39,6 +39,10 @@ export interface ManualConnectorOptions {
   results?: Record<string, ManualResult>;
 }
 
+/** Field → values the person looks the rows up by. */
+const lookupOf = (where: readonly FieldFilter[]) =>
+  Object.fromEntries(where.map((w) => [w.field, [...w.values]]));
+
 /**
  * A system with no API: a person looks the data up or erases it by hand. Until they report
  * back (through `results`), every operation raises ManualTaskPending with the task.
@@ -63,16 +67,18 @@ export function manualConnector(options: ManualConnectorOptions): Connector {
       const key = `${request.collection.dataset}:${request.collection.collection}`;
       const result = results[key];
       if (result?.rows) return result.rows;
-      throw task(key, 'access', Object.fromEntries(request.where.map((w) => [w.field, [...w.values]])));
+      throw task(key, 'access', lookupOf(request.where));
     },
     async update(request) {
       const key = `${request.collection.dataset}:${request.collection.collection}`;
       if (results[key]?.confirmed) return request.changes.length;
+      if (request.match) throw task(key, 'erasure', lookupOf(request.match.where));
       throw task(key, 'erasure', { key: request.changes.map((c) => [...c.key]) });
     },
     async delete(request) {
       const key = `${request.collection.dataset}:${request.collection.collection}`;
       if (results[key]?.confirmed) return request.keys.length;
+      if (request.match) throw task(key, 'erasure', lookupOf(request.match.where));
       throw task(key, 'erasure', { key: request.keys.map((k) => [...k]) });
     },
     async close() {},

@@ -1,14 +1,17 @@
-import type { ErrorCode } from '../errors.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
 import {
   type Assignment,
   type CollectionRef,
   type Connector,
   chunk,
   type DeleteRequest,
+  type FieldFilter,
+  type MatchedAssignment,
   type QueryObserver,
   type ReadRequest,
   type Row,
   type RowChange,
+  type RowMatch,
   type TableShape,
   type UpdateRequest,
 } from './connector.ts';
@@ -16,7 +19,8 @@ import { storeError } from './store-error.ts';
 
 /**
  * What the PostgreSQL, MySQL/MariaDB and SQLite connectors share: batched OR-ed reads of the
- * declared columns only, updates and deletes by primary key in one transaction per request,
+ * declared columns only, updates and deletes by primary key (or, for a collection without one,
+ * by the condition its rows were read with) in one transaction per request,
  * driver errors turned into AppErrors naming the store. A dialect says what differs.
  */
 export interface SqlDialect {
@@ -85,6 +89,11 @@ export class Params {
 interface Statement {
   sql: string;
   params: unknown[];
+  /**
+   * Statements of one part of a condition may change the same rows (one per masked field);
+   * the rows changed are counted once per part, as the most any of its statements changed.
+   */
+  part?: number;
 }
 
 /**
@@ -263,27 +272,131 @@ function deleteStatements(dialect: SqlDialect, request: DeleteRequest): Statemen
 }
 
 /**
- * One statement per `readBatch` values: each filter's values are split the same way and
- * the filters of a statement are OR-ed. Only the declared columns are selected.
+ * A condition split like reads: one part per `readBatch` values of each filter; the filters
+ * of a part are OR-ed. Every row the whole condition matches is matched by some part.
  */
-function readStatements(dialect: SqlDialect, request: ReadRequest): Statement[] {
-  const filters = request.where.filter((f) => f.values.length > 0);
+function conditionParts(dialect: SqlDialect, where: readonly FieldFilter[]): FieldFilter[][] {
+  const filters = where.filter((f) => f.values.length > 0);
   if (filters.length === 0) return [];
   const size = dialect.readBatch;
   const count = Math.max(...filters.map((f) => Math.ceil(f.values.length / size)));
-  const columns = request.columns.map(dialect.ident).join(', ');
-  const statements: Statement[] = [];
-  for (let i = 0; i < count; i++) {
-    const params = new Params(dialect);
-    const ors = filters
+  return Array.from({ length: count }, (_, i) =>
+    filters
       .filter((f) => f.values.length > i * size)
-      .map((f) => dialect.inList(dialect.ident(f.field), f.values.slice(i * size, (i + 1) * size), params));
-    statements.push({
-      sql: `SELECT ${columns} FROM ${tableName(dialect, request.collection)} WHERE ${ors.join(' OR ')}`,
+      .map((f) => ({ field: f.field, values: f.values.slice(i * size, (i + 1) * size) })),
+  );
+}
+
+function conditionSql(dialect: SqlDialect, part: readonly FieldFilter[], params: Params): string {
+  return part.map((f) => dialect.inList(dialect.ident(f.field), f.values, params)).join(' OR ');
+}
+
+/** One statement per part of the condition; only the declared columns are selected. */
+function readStatements(dialect: SqlDialect, request: ReadRequest): Statement[] {
+  const columns = request.columns.map(dialect.ident).join(', ');
+  return conditionParts(dialect, request.where).map((part) => {
+    const params = new Params(dialect);
+    const where = conditionSql(dialect, part, params);
+    return {
+      sql: `SELECT ${columns} FROM ${tableName(dialect, request.collection)} WHERE ${where}`,
       params: params.values,
-    });
+    };
+  });
+}
+
+/** `CASE column WHEN old THEN new … ELSE column END`: a value per old value, others kept. */
+function caseByValue(
+  dialect: SqlDialect,
+  column: string,
+  pairs: readonly (readonly [unknown, unknown])[],
+  params: Params,
+): string {
+  const quoted = dialect.ident(column);
+  const whens = pairs.map(([from, to]) => `WHEN ${params.add(from)} THEN ${params.add(to)}`);
+  return `CASE ${quoted} ${whens.join(' ')} ELSE ${quoted} END`;
+}
+
+/**
+ * The statements that mask every row `match` finds in a collection without a primary key.
+ * The condition is the one the rows were read with, so a field it names must keep its value
+ * until every other field is set: those fields change last, all in one statement (a column
+ * set from its old value, the WHERE judged on old values). Fields given one value for every
+ * row share a statement; a value per old value (hash) is a `CASE` over `PER_ROW_BATCH` old
+ * values a statement, restricted to the rows holding one of them. Run again after it
+ * committed, it changes nothing more: the condition or the old values no longer match, and
+ * fixed values are set to what they already are.
+ */
+function matchedUpdateStatements(dialect: SqlDialect, request: UpdateRequest, match: RowMatch): Statement[] {
+  const table = tableName(dialect, request.collection);
+  const reach = new Set(match.where.map((f) => f.field));
+  const assignments = match.assignments ?? [];
+  for (const a of assignments) {
+    if (a.byValue && a.path.length) {
+      throw new AppError(
+        'validation_failed',
+        `${request.collection.collection}.${[a.column, ...a.path].join('.')}: a value per old value cannot be set inside a JSON column of a collection without a primary key`,
+      );
+    }
+  }
+  const early = assignments.filter((a) => !reach.has(a.column));
+  const late = assignments.filter((a) => reach.has(a.column));
+  const set = (list: readonly MatchedAssignment[], params: Params) =>
+    [...byColumn(list.map((a) => ({ column: a.column, path: a.path, value: a.value })))]
+      .map(([column, same]) => {
+        const perValue = list.find((a) => a.column === column && a.byValue);
+        const value = perValue
+          ? caseByValue(dialect, column, perValue.byValue!, params)
+          : columnValue(dialect, column, same, params);
+        return `${dialect.ident(column)} = ${value}`;
+      })
+      .join(', ');
+  const statements: Statement[] = [];
+  for (const [index, part] of conditionParts(dialect, match.where).entries()) {
+    const update = (assign: (params: Params) => string, also?: (params: Params) => string) => {
+      const params = new Params(dialect);
+      const text = assign(params);
+      const where = `(${conditionSql(dialect, part, params)})${also ? ` AND ${also(params)}` : ''}`;
+      if (params.values.length > MAX_PARAMS) {
+        throw new AppError(
+          'validation_failed',
+          `${request.collection.collection}: too many distinct values to mask in one statement (${params.values.length} parameters); declare the table's primary key with fides_meta.primary_key`,
+        );
+      }
+      statements.push({
+        sql: `UPDATE ${table} SET ${text} WHERE ${where}`,
+        params: params.values,
+        part: index,
+      });
+    };
+    const same = early.filter((a) => !a.byValue);
+    if (same.length) update((params) => set(same, params));
+    for (const a of early.filter((x) => x.byValue)) {
+      for (const pairs of chunk(a.byValue!, PER_ROW_BATCH)) {
+        update(
+          (params) => set([{ ...a, byValue: pairs }], params),
+          (params) =>
+            dialect.inList(
+              dialect.ident(a.column),
+              pairs.map(([from]) => from),
+              params,
+            ),
+        );
+      }
+    }
+    if (late.length) update((params) => set(late, params));
   }
   return statements;
+}
+
+function matchedDeleteStatements(dialect: SqlDialect, request: DeleteRequest, match: RowMatch): Statement[] {
+  return conditionParts(dialect, match.where).map((part) => {
+    const params = new Params(dialect);
+    const where = conditionSql(dialect, part, params);
+    return {
+      sql: `DELETE FROM ${tableName(dialect, request.collection)} WHERE ${where}`,
+      params: params.values,
+    };
+  });
 }
 
 /** A connector over a SQL store: the dialect says how to write SQL for it, the driver sends it. */
@@ -311,9 +424,14 @@ export function sqlConnector(dialect: SqlDialect, driver: SqlDriver, onQuery?: Q
     try {
       await session.run(dialect.begin, []);
       let changed = 0;
-      for (const s of statements) changed += await session.run(s.sql, s.params);
+      const byPart = new Map<number, number>();
+      for (const s of statements) {
+        const n = await session.run(s.sql, s.params);
+        if (s.part === undefined) changed += n;
+        else byPart.set(s.part, Math.max(byPart.get(s.part) ?? 0, n));
+      }
       await session.run('COMMIT', []);
-      return changed;
+      return changed + [...byPart.values()].reduce((a, b) => a + b, 0);
     } catch (err) {
       await connection.run('ROLLBACK', []).catch(() => undefined);
       throw failure(ref.collection, operation, err);
@@ -348,10 +466,18 @@ export function sqlConnector(dialect: SqlDialect, driver: SqlDriver, onQuery?: Q
       return rows;
     },
     async update(request) {
+      if (request.match) {
+        const statements = matchedUpdateStatements(dialect, request, request.match);
+        return statements.length ? write('update', request.collection, statements) : 0;
+      }
       if (request.changes.length === 0) return 0;
       return write('update', request.collection, updateStatements(dialect, request));
     },
     async delete(request) {
+      if (request.match) {
+        const statements = matchedDeleteStatements(dialect, request, request.match);
+        return statements.length ? write('delete', request.collection, statements) : 0;
+      }
       if (request.keys.length === 0) return 0;
       return write('delete', request.collection, deleteStatements(dialect, request));
     },

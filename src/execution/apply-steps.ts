@@ -23,7 +23,10 @@ export function stepResult(step: JournalStep): CollectionResult {
         : step.status === 'pending'
           ? 'skipped'
           : step.status,
-    rows: step.affected ?? (step.action === 'delete' ? step.keys.length : step.changes.length),
+    rows:
+      step.affected ??
+      step.match?.rows ??
+      (step.action === 'delete' ? step.keys.length : step.changes.length),
     action: step.action === 'manual' ? 'none' : step.action,
     maskedFields: step.maskedFields,
     protectedFields: step.protectedFields,
@@ -36,7 +39,10 @@ export function stepResult(step: JournalStep): CollectionResult {
 /**
  * Runs every step that has not succeeded, in order, recording each outcome in the journal
  * right after its write. Values were computed at planning, so repeating a step whose write
- * committed just before a crash sets the same values again (or deletes nothing).
+ * committed just before a crash sets the same values again (or deletes nothing). A step on
+ * a collection without a primary key matches its rows by condition: repeated, it finds
+ * none left (deleted, or the condition's field masked) or sets fixed values again, and a
+ * hash only replaces the old values it lists, so nothing is hashed twice.
  */
 export async function applySteps(input: {
   state: JournalState;
@@ -64,6 +70,7 @@ export async function applySteps(input: {
           collection: node.ref,
           keyColumns: step.keyColumns,
           keys: step.keys,
+          ...(step.match ? { match: step.match } : {}),
           idempotencyKey,
         });
       } else {
@@ -71,6 +78,7 @@ export async function applySteps(input: {
           collection: node.ref,
           keyColumns: step.keyColumns,
           changes: step.changes,
+          ...(step.match ? { match: step.match } : {}),
           idempotencyKey,
         });
       }

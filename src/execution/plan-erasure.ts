@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Row } from '../connectors/connector.ts';
+import type { FieldFilter, Row } from '../connectors/connector.ts';
 import type { CollectionNode, TraversalGraph } from './build-graph.ts';
 import { layer } from './build-graph.ts';
-import type { CollectionResult } from './collection-result.ts';
 import {
   type ErasurePolicy,
   type MaskingStrategy,
@@ -11,7 +10,7 @@ import {
   strategyFor,
 } from './masking.ts';
 import type { JournalStep } from './run-journal.ts';
-import { valueAt } from './traverse.ts';
+import { type TraversalOutcome, valueAt } from './traverse.ts';
 
 /**
  * Fields that must keep their value for rows to stay whole: primary keys, and both ends
@@ -37,13 +36,130 @@ export function protectedFields(graph: TraversalGraph, node: CollectionNode): Ma
 
 const keyOf = (node: CollectionNode, row: Row) => node.primaryKey.map((k) => valueAt(row, k));
 
+/**
+ * Says how the rows of a collection without a primary key are found again for a write: by
+ * the condition they were read with. The values themselves stay in the journal, not here.
+ */
+export function matchedByCondition(where: readonly FieldFilter[]): string {
+  const parts = where.map((f) => `${f.field} (${f.values.length} value${f.values.length === 1 ? '' : 's'})`);
+  return `no primary key: rows are matched by the condition they were found with, ${parts.join(' or ')}, not by key`;
+}
+
+/** A value's identity among others (dates by instant), to list each old value once. */
+const valueId = (v: unknown) => (v instanceof Date ? `date:${v.toISOString()}` : `${typeof v}:${String(v)}`);
+
+type Targeted = { field: CollectionNode['fields'][number]; strategy: MaskingStrategy };
+
+/**
+ * The step for a collection without a primary key: the rows matching the condition the
+ * traversal read them with are deleted, or masked. `null` and `fixed` give every row the same
+ * value; `hash` depends on the value alone, so it is a map from each old value found to its
+ * hash. `random` is refused: it promises every row a value of its own, and rows without a key
+ * cannot be told apart to receive one. Giving one random value per old value instead would
+ * keep equal values equal, a pseudonym like `hash` that the policy did not ask for.
+ */
+function planMatched(
+  graph: TraversalGraph,
+  node: CollectionNode,
+  base: Omit<JournalStep, 'action' | 'phase' | 'status'>,
+  targeted: readonly Targeted[],
+  found: readonly Row[],
+  where: FieldFilter[],
+  secret: Buffer,
+): JournalStep {
+  const reason = matchedByCondition(where);
+  const match: NonNullable<JournalStep['match']> = {
+    where: where.map((f) => ({ field: f.field, values: [...f.values] })),
+    assignments: [],
+    rows: found.length,
+  };
+  if (targeted.some((t) => t.strategy.type === 'delete_row')) {
+    return {
+      ...base,
+      action: 'delete',
+      phase: 'write',
+      status: 'pending',
+      match,
+      maskedFields: targeted.map((t) => t.field.path),
+      reason,
+    };
+  }
+  const guard = protectedFields(graph, node);
+  const masked = targeted.filter((t) => !guard.has(t.field.path));
+  const kept = targeted
+    .filter((t) => guard.has(t.field.path))
+    .map((t) => ({ field: t.field.path, reason: guard.get(t.field.path)! }));
+  const refuse = (t: Targeted, why: string): JournalStep => ({
+    ...base,
+    action: 'none',
+    phase: 'write',
+    status: 'failed',
+    maskedFields: [],
+    protectedFields: kept,
+    error: { code: 'validation_failed', message: `${node.key}.${t.field.path}: ${why}` },
+  });
+  for (const t of masked) {
+    if (t.strategy.type === 'random') {
+      return refuse(
+        t,
+        `random masking gives every row a value of its own, and ${node.key} declares no primary key, so its rows cannot be told apart to receive one; mask this field with hash, fixed or null, or declare the table's primary key (fides_meta.primary_key)`,
+      );
+    }
+    if (t.strategy.type === 'hash' && t.field.member.length) {
+      return refuse(
+        t,
+        `hash masking of a member inside a JSON column needs the row's primary key, and ${node.key} declares none; mask this field with fixed or null, or declare the table's primary key (fides_meta.primary_key)`,
+      );
+    }
+  }
+  for (const t of masked) {
+    if (t.strategy.type !== 'hash') {
+      match.assignments.push({
+        column: t.field.column,
+        path: t.field.member,
+        value: maskValue(t.strategy, null, t.field, secret),
+      });
+      continue;
+    }
+    const olds = new Map<string, unknown>();
+    for (const row of found) {
+      const v = valueAt(row, t.field.path);
+      if (v !== null && v !== undefined) olds.set(valueId(v), v);
+    }
+    if (olds.size === 0) continue;
+    match.assignments.push({
+      column: t.field.column,
+      path: [],
+      byValue: [...olds.values()].map((v): [unknown, unknown] => [
+        v,
+        maskValue(t.strategy, v, t.field, secret),
+      ]),
+    });
+  }
+  const changes = match.assignments.length > 0;
+  return {
+    ...base,
+    action: changes ? 'mask' : 'none',
+    phase: 'write',
+    status: changes ? 'pending' : 'skipped',
+    ...(changes ? { match } : {}),
+    maskedFields: changes ? masked.map((t) => t.field.path) : [],
+    protectedFields: kept,
+    reason: changes
+      ? reason
+      : masked.length
+        ? 'the targeted fields hold no value to hash'
+        : 'every targeted field is protected',
+  };
+}
+
 /** One step per reached collection: which rows change and to what, decided before any write. */
 export function planErasure(
   graph: TraversalGraph,
-  rows: Map<string, Row[]>,
-  reads: Map<string, CollectionResult>,
+  outcome: TraversalOutcome,
   policy: ErasurePolicy,
 ): JournalStep[] {
+  const { rows, results: reads } = outcome;
   const secret = randomBytes(32);
   const steps: JournalStep[] = [];
   for (const key of graph.levels.flat()) {
@@ -109,16 +225,7 @@ export function planErasure(
       continue;
     }
     if (node.primaryKey.length === 0) {
-      steps.push({
-        ...base,
-        action: 'none',
-        phase: 'write',
-        status: 'failed',
-        error: {
-          code: 'validation_failed',
-          message: `${key} declares no primary key, so its rows cannot be changed safely`,
-        },
-      });
+      steps.push(planMatched(graph, node, base, targeted, found, outcome.conditions.get(key) ?? [], secret));
       continue;
     }
     if (targeted.some((t) => t.strategy.type === 'delete_row')) {

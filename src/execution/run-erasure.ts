@@ -122,7 +122,7 @@ export async function runErasure(
         });
         exported = { location: typeof options.exportTo === 'string' ? options.exportTo : undefined, bytes };
       }
-      return planErasure(run.graph, outcome.rows, outcome.results, policy);
+      return planErasure(run.graph, outcome, policy);
     };
     const journal = options.dryRun ? undefined : options.journal;
     const { state, resumed } = await planOrResume(run, 'erasure', journal, plan);

@@ -6,6 +6,19 @@ import { AppError } from '../errors.ts';
 
 const assignment = z.object({ column: z.string(), path: z.array(z.string()), value: z.unknown() });
 const change = z.object({ key: z.array(z.unknown()), assignments: z.array(assignment) });
+const matchedAssignment = z.object({
+  column: z.string(),
+  path: z.array(z.string()),
+  value: z.unknown().optional(),
+  byValue: z.array(z.tuple([z.unknown(), z.unknown()])).optional(),
+});
+/** A collection without a primary key: its rows are the ones matching the condition they were read with. */
+const match = z.object({
+  where: z.array(z.object({ field: z.string(), values: z.array(z.unknown()) })),
+  assignments: z.array(matchedAssignment).default([]),
+  /** Rows found when the step was planned. */
+  rows: z.number().int(),
+});
 
 /** One collection's planned write and its outcome; the values are computed before any write. */
 export const journalStepSchema = z.object({
@@ -16,6 +29,8 @@ export const journalStepSchema = z.object({
   keyColumns: z.array(z.string()),
   changes: z.array(change).default([]),
   keys: z.array(z.array(z.unknown())).default([]),
+  /** Instead of `changes` or `keys`, for a collection without a primary key. */
+  match: match.optional(),
   maskedFields: z.array(z.string()).default([]),
   protectedFields: z.array(z.object({ field: z.string(), reason: z.string() })).default([]),
   /** Rectification: values before the change, kept here and not in the store. */

@@ -3,7 +3,7 @@ import type { Program } from '../program/load-program.ts';
 import { applySteps, stepResult } from './apply-steps.ts';
 import type { Finding } from './build-graph.ts';
 import type { CollectionResult } from './collection-result.ts';
-import { protectedFields } from './plan-erasure.ts';
+import { matchedByCondition, protectedFields } from './plan-erasure.ts';
 import { type EngineProgram, prepareRun, type RunOptions } from './prepare-run.ts';
 import { planOrResume, withUnreachable } from './run-erasure.ts';
 import type { JournalStep, RunJournal } from './run-journal.ts';
@@ -113,6 +113,35 @@ export async function runRectification(
             changes: [],
             status: 'skipped',
             reason: rows.length ? 'every corrected field is protected' : 'no rows for this person',
+          });
+          continue;
+        }
+        const assignments = allowed.map((t) => ({
+          column: t.field.column,
+          path: t.field.member,
+          value: t.value,
+        }));
+        if (node.primaryKey.length === 0) {
+          // No key: every row found by the condition it was read with takes the correction.
+          const where = outcome.conditions.get(node.key) ?? [];
+          steps.push({
+            ...base,
+            action: 'update',
+            phase: 'write',
+            status: 'pending',
+            changes: [],
+            match: {
+              where: where.map((f) => ({ field: f.field, values: [...f.values] })),
+              assignments,
+              rows: rows.length,
+            },
+            reason: matchedByCondition(where),
+            previous: rows.map((row) => ({
+              key: [],
+              values: Object.fromEntries(
+                allowed.map((t) => [t.field.path, valueAt(row, t.field.path) ?? null]),
+              ),
+            })),
           });
           continue;
         }

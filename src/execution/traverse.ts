@@ -19,6 +19,8 @@ export interface TraversalOutcome {
   /** Rows per collection key, deduplicated by primary key and projected to declared fields. */
   rows: Map<string, Row[]>;
   results: Map<string, CollectionResult>;
+  /** The condition each collection was read with (filters OR-ed): how erasure finds keyless rows again. */
+  conditions: Map<string, FieldFilter[]>;
 }
 
 /** Value at a dotted path (`profile.phone`) in a row whose JSON columns are parsed. */
@@ -98,6 +100,7 @@ export async function traverse(options: TraverseOptions): Promise<TraversalOutco
   const { graph, identities } = options;
   const rows = new Map<string, Row[]>();
   const results = new Map<string, CollectionResult>();
+  const conditions = new Map<string, FieldFilter[]>();
 
   const readOne = async (key: string): Promise<CollectionResult> => {
     const node = graph.nodes.get(key)!;
@@ -131,6 +134,7 @@ export async function traverse(options: TraverseOptions): Promise<TraversalOutco
       rows.set(key, []);
       return { collection: key, status: 'succeeded', rows: 0, reason: 'no values to look up' };
     }
+    conditions.set(key, where);
     try {
       const connector = options.connectorFor(node.ref.dataset);
       if (!connector) {
@@ -141,10 +145,14 @@ export async function traverse(options: TraverseOptions): Promise<TraversalOutco
       }
       const raw = await connector.read({ collection: node.ref, columns: node.columns, where });
       const unique = new Map<string, Row>();
-      for (const r of raw) {
+      // Without a primary key, identical rows are rows of their own (two equal log lines are
+      // two lines). One filter's values are split across statements without overlap, so no
+      // row comes back twice; with several filters a row can, and equal rows are merged.
+      const keepAll = node.primaryKey.length === 0 && where.length === 1;
+      raw.forEach((r, i) => {
         const projected = projectRow(node, r);
-        unique.set(rowKey(node, projected), projected);
-      }
+        unique.set(keepAll ? String(i) : rowKey(node, projected), projected);
+      });
       rows.set(key, [...unique.values()]);
       return {
         collection: key,
@@ -178,5 +186,5 @@ export async function traverse(options: TraverseOptions): Promise<TraversalOutco
       reason: 'not reachable from the identities given',
     });
   }
-  return { rows, results };
+  return { rows, results, conditions };
 }
