@@ -3,6 +3,7 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { getCurrentProgram } from '../../program/current-program.ts';
+import { describeRetentionRules } from '../../retention/describe-rules.ts';
 import { describeHold, legalHoldInputSchema } from '../../retention/legal-hold.ts';
 import { listLegalHolds } from '../../retention/list-legal-holds.ts';
 import { listRetentionRuns, retentionRunsCsv } from '../../retention/list-retention-runs.ts';
@@ -17,6 +18,40 @@ import { type AppEnv, route } from '../route.ts';
 const ruleList = z.union([z.string(), z.array(z.string())]).optional();
 const toList = (v: string | string[] | undefined) =>
   v === undefined ? undefined : Array.isArray(v) ? v : [v];
+
+const maskedField = z.object({
+  field: z.string(),
+  strategy: z.string().describe('e.g. `null`, `hash`, `fixed "…"`, `delete row`'),
+  source: z.string().describe('`rule mask`, `erasure_policy <category>`, or `masking_strategy_override`'),
+});
+
+const ruleDescription = z.object({
+  rule: z.string(),
+  description: z.string().nullable(),
+  action: z.enum(['delete', 'anonymise', 'archive_anonymised', 'manual_task']),
+  target: z.string().describe('dataset.collection'),
+  system: z.string().nullable(),
+  key: z.array(z.string()).describe('Key columns the sweep batches by (several for a composite key)'),
+  mask: z.array(maskedField).describe('For anonymise: each field and its masking strategy'),
+  status: z
+    .enum(['ready', 'refused', 'unchecked'])
+    .describe('refused: the sweep refuses the rule; unchecked: the target database could not be reached'),
+  reason: z.string().optional().describe('Why the rule is refused, or why its database was not reached'),
+});
+
+const runRecord = z
+  .object({
+    id: z.string(),
+    rule: z.string(),
+    action: z.string(),
+    target: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+    reason: z.string().nullable(),
+    affected: z.number(),
+    keyColumns: z.array(z.string()).describe('Key columns the sweep told rows apart by'),
+    masking: z.array(maskedField).describe('For anonymise: each masked field, its strategy and source'),
+  })
+  .loose();
 
 /** Retention: evidence of sweeps, the dry-run plan, and legal holds. */
 export function registerRetentionRoutes(app: Hono<AppEnv>): void {
@@ -33,6 +68,7 @@ export function registerRetentionRoutes(app: Hono<AppEnv>): void {
         limit: z.coerce.number().int().positive().max(5000).optional(),
         format: z.enum(['json', 'csv']).default('json'),
       }),
+      response: z.object({ runs: z.array(runRecord) }),
     },
     async ({ c, scope, query }) => {
       const runs = await listRetentionRuns(scope, { rule: query.rule, limit: query.limit });
@@ -124,6 +160,29 @@ export function registerRetentionRoutes(app: Hono<AppEnv>): void {
         };
       });
       return { queue: boss ? 'running' : 'off', schedule };
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/retention/rules',
+      summary:
+        'Each retention rule’s target, key columns, action and masking, and why a sweep would refuse it (reads only the target database’s catalogue)',
+      tag: 'retention',
+      role: 'auditor',
+      query: z.object({ rule: ruleList }),
+      response: z.object({ programVersion: z.number(), rules: z.array(ruleDescription) }),
+    },
+    async ({ scope, query, services }) => {
+      const { program, version } = await getCurrentProgram(scope);
+      const rules = await describeRetentionRules({
+        program,
+        rules: toList(query.rule),
+        now: services.clock(),
+      });
+      return { programVersion: version, rules };
     },
   );
 
