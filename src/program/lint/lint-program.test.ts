@@ -492,6 +492,37 @@ describe('lintProgram', () => {
     );
     assert.equal(rights.length, 4);
   });
+
+  it('warns when the erasure policy masks a field of a keyless collection with random', () => {
+    const keyless = (b: Bundle, strategy: unknown) => {
+      b.program.erasure_policy = { rules: [{ target: 'user', strategy }] };
+      b.datasets[0]!.collections[1].fields.push({ name: 'ip', data_categories: ['user.name'] });
+    };
+    const [hit, ...more] = fires(
+      lint((b) => keyless(b, { type: 'random', length: 12 })),
+      'erasure-strategy-needs-key',
+      'warning',
+    );
+    assert.equal(more.length, 0);
+    assert.match(
+      hit!.message,
+      /^acme\.logins\.ip: the erasure policy masks it with random, but logins declares no primary key/,
+    );
+    assert.equal(hit!.path, 'collections[1].fields[3]');
+    // hash, fixed and null work on rows matched by condition; a keyed collection takes random.
+    for (const strategy of ['hash', 'null', { type: 'fixed', value: 'X' }]) {
+      assert.deepEqual(
+        lint((b) => keyless(b, strategy)),
+        [],
+      );
+    }
+    assert.deepEqual(
+      lint((b) => {
+        b.program.erasure_policy = { rules: [{ target: 'user', strategy: 'random' }] };
+      }),
+      [],
+    );
+  });
 });
 
 describe('custodian lint', () => {

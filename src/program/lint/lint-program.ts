@@ -12,6 +12,7 @@ import {
   checkCookieCompleteness,
 } from './cookie-checks.ts';
 import { checkDeclaredButNotStored, checkStoredButUndeclared } from './data-map-checks.ts';
+import { checkErasureWithoutKey } from './erasure-checks.ts';
 import type { LintCheck, LintFinding, Severity } from './finding.ts';
 import { checkPrivacyContact, checkRightsOffered } from './organization-checks.ts';
 import { checkRetentionEnforced, checkRetentionRuleTargets } from './retention-checks.ts';
@@ -38,6 +39,7 @@ export const lintChecks: readonly LintCheck[] = [
   checkRetentionRuleTargets,
   checkRetentionEnforced,
   checkConsentNoticeUsed,
+  checkErasureWithoutKey,
 ];
 
 export interface LintResult {
