@@ -42,7 +42,10 @@ async function seededBundle(dir: string) {
     for (const ds of bundle.datasets.filter((d) => system.datasets?.includes(d.fides_key))) {
       for (const c of ds.collections) {
         const columns = c.fields.map((f) => `"${f.name}"`);
-        db.exec(`CREATE TABLE IF NOT EXISTS "${c.name}" (${columns.join(', ')})`);
+        // The company's tables keep the keys their datasets declare, as retention sweeps need.
+        const key = c.fields.filter((f) => f.fides_meta?.primary_key).map((f) => `"${f.name}"`);
+        const primary = key.length ? `, PRIMARY KEY (${key.join(', ')})` : '';
+        db.exec(`CREATE TABLE IF NOT EXISTS "${c.name}" (${columns.join(', ')}${primary})`);
         const email = c.fields.find((f) => f.fides_meta?.identity === 'email');
         if (email) {
           const values = c.fields.map((f) =>
@@ -57,6 +60,15 @@ async function seededBundle(dir: string) {
     db.close();
     system.connection = { type: 'sqlite', path: file };
   }
+  // A rule that anonymises rather than deletes, masked by the program's erasure policy.
+  const program = bundle.program as unknown as { retention_rules: unknown[] };
+  program.retention_rules.push({
+    key: 'enquiry_messages',
+    description: 'The message of an enquiry 2 years on; the enquiry itself stays for the statistics.',
+    target: { dataset: 'claromentis_marketing', collection: 'enquiries' },
+    when: { older_than: { field: 'created_at', period: 'P2Y' } },
+    action: 'anonymise',
+  });
   // A business customer and a support role, so staff access can be asked for and approved.
   Object.assign(bundle.program, {
     customers: [{ key: 'acme', name: 'Acme Ltd', privacy_contact: 'dpo@acme.example' }],
@@ -361,6 +373,33 @@ describe('console in Chromium', {
     await history.getByRole('cell', { name: /api/ }).first().waitFor();
     assert.match(await history.innerText(), /newsletter_unengaged/);
     await shot('retention');
+  });
+
+  test('retention: each rule and each run show the key columns they tell rows apart by and their masking', async () => {
+    await call('POST', '/api/retention/runs', { rule: 'enquiry_messages' });
+    // Come to the page afresh, so the run just started is in the history.
+    await go('Overview');
+    await go('Retention');
+    const rule = page
+      .getByRole('region', { name: 'Rules and plan' })
+      .getByRole('row')
+      .filter({ hasText: 'enquiry_messages' });
+    await rule.getByText('unique in the database').waitFor();
+    const described = await rule.innerText();
+    assert.match(described, /claromentis_marketing\.enquiries · system marketing_db/);
+    assert.match(described, /\bid\b/);
+    assert.match(described, /Anonymise/);
+    assert.match(described, /message → null \(default erasure policy user\)/);
+    const run = page
+      .getByRole('region', { name: 'Run history and evidence' })
+      .getByRole('row')
+      .filter({ hasText: 'enquiry_messages' })
+      .first();
+    await run.getByText(/succeeded/).waitFor();
+    const evidence = await run.innerText();
+    assert.match(evidence, /key id\b/);
+    assert.match(evidence, /message → null \(default erasure policy user\)/);
+    await page.screenshot({ path: '/tmp/retention-page.png', fullPage: true });
   });
 
   test('access grant: staff asks, the customer approves from the emailed link, the console shows it live', async () => {

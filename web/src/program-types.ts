@@ -60,7 +60,12 @@ export interface ProgramDoc {
     status: string;
   }[];
   consent_notices: { key: string; name: string; data_uses: string[]; mechanism: string }[];
-  retention_rules: { key: string; description?: string; action?: string }[];
+  retention_rules: {
+    key: string;
+    description?: string;
+    action?: string;
+    target: { dataset: string; collection: string };
+  }[];
 }
 
 export interface CurrentProgram {

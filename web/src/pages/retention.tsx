@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Fragment, useState } from 'react';
 import { api } from '../api.ts';
 import { Badge, Card, Modal, PageHeader, runTone } from '../components/layout.tsx';
 import { Async, Empty, FormError, noProgram } from '../components/states.tsx';
@@ -23,6 +23,24 @@ export interface RulePlan {
   cascade: string[];
 }
 
+export interface MaskedField {
+  field: string;
+  strategy: string;
+  source: string;
+}
+
+/** How a rule tells rows apart and masks them (`GET /api/retention/rules`). */
+export interface RuleDescription {
+  rule: string;
+  action: string;
+  target: string;
+  system: string | null;
+  key: string[];
+  mask: MaskedField[];
+  status: 'ready' | 'refused' | 'unchecked';
+  reason?: string;
+}
+
 export interface RunRecord {
   id: string;
   rule: string;
@@ -40,6 +58,8 @@ export interface RunRecord {
   cascaded: Record<string, number>;
   batches: number;
   holdsApplied: { id: string; kind: string; reason: string; rows: number | 'all' }[];
+  keyColumns: string[];
+  masking: MaskedField[];
 }
 
 /** One rule's outcome of a sweep started from the console. */
@@ -80,6 +100,56 @@ function NextRun({
   );
 }
 
+/** Key columns as code, `(a, b)` for a composite key. */
+function KeyColumns({ columns }: { columns: string[] }) {
+  if (columns.length === 0) return <span className="muted">none</span>;
+  const list = columns.map((c, i) => (
+    <span key={c}>
+      {i > 0 && ', '}
+      <code>{c}</code>
+    </span>
+  ));
+  return columns.length === 1 ? (
+    list
+  ) : (
+    <>
+      ({list}) <span className="small muted">composite</span>
+    </>
+  );
+}
+
+/** Each masked field: `field → strategy`, and where the strategy came from. */
+function Masking({ mask }: { mask: MaskedField[] }) {
+  return (
+    <ul className="plain small masking">
+      {mask.map((m) => (
+        <li key={m.field}>
+          <code>{m.field}</code> → {m.strategy} <span className="muted">({m.source})</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The rule's key columns, checked against its database, or why the sweep refuses it. */
+function RuleKey({ described }: { described: RuleDescription | undefined }) {
+  if (!described) return <span className="muted">—</span>;
+  return (
+    <>
+      <KeyColumns columns={described.key} />
+      <div className="small">
+        {described.status === 'ready' ? (
+          <span className="muted">{described.key.length ? 'unique in the database' : 'no key needed'}</span>
+        ) : described.status === 'refused' ? (
+          <Badge tone="bad">refused</Badge>
+        ) : (
+          <Badge tone="warn">not checked</Badge>
+        )}
+      </div>
+    </>
+  );
+}
+
 interface Hold {
   id: string;
   kind: 'identity' | 'account' | 'collection';
@@ -97,6 +167,7 @@ export default function Retention() {
   const session = useSession();
   const program = useApi<CurrentProgram>('/api/programs/current');
   const runs = useApi<{ runs: RunRecord[] }>('/api/retention/runs?limit=50');
+  const described = useApi<{ rules: RuleDescription[] }>('/api/retention/rules');
   const [plan, setPlan] = useState<RulePlan[] | null>(null);
   const preview = useAction(async () => {
     const result = await api<{ plans: RulePlan[] }>('GET', '/api/retention/plan');
@@ -205,69 +276,101 @@ export default function Retention() {
                   console.
                 </p>
               )}
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Due now</th>
-                    <th scope="col">Held / kept</th>
-                    <th scope="col">Cutoff</th>
-                    <th scope="col">Next run (UTC)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.program.retention_rules.map((r) => {
-                    const planned = plan?.find((x) => x.rule === r.key);
-                    return (
-                      <tr key={r.key}>
-                        <td>
-                          <code>{r.key}</code>
-                          {r.description && <div className="small muted">{r.description}</div>}
-                        </td>
-                        <td>{humanize(planned?.action ?? r.action ?? 'delete')}</td>
-                        <td>
-                          {!planned ? (
-                            <span className="muted">preview to count</span>
-                          ) : planned.status === 'error' ? (
-                            <Badge tone="bad">error</Badge>
-                          ) : (
-                            <>
-                              <strong>{planned.rows}</strong> rows
-                              {planned.cascade.length > 0 && (
-                                <div className="small muted">then {planned.cascade.join(', ')}</div>
+              {described.status === 'error' && !described.error.unavailable && (
+                <p className="hint">Key columns and masking could not be read: {described.error.message}</p>
+              )}
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Rule</th>
+                      <th scope="col">Key columns</th>
+                      <th scope="col">Action</th>
+                      <th scope="col">Due now</th>
+                      <th scope="col">Held / kept</th>
+                      <th scope="col">Cutoff</th>
+                      <th scope="col">Next run (UTC)</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.program.retention_rules.map((r) => {
+                      const planned = plan?.find((x) => x.rule === r.key);
+                      const about = described.data?.rules.find((x) => x.rule === r.key);
+                      return (
+                        <Fragment key={r.key}>
+                          <tr className={about?.reason ? 'has-note' : undefined}>
+                            <td>
+                              <code>{r.key}</code>
+                              {r.description && <div className="small muted">{r.description}</div>}
+                              <div className="small">
+                                {r.target.dataset}.{r.target.collection}
+                                {about?.system && <span className="muted"> · system {about.system}</span>}
+                              </div>
+                            </td>
+                            <td>
+                              <RuleKey described={about} />
+                            </td>
+                            <td>
+                              {humanize(planned?.action ?? r.action ?? 'delete')}
+                              {about && about.mask.length > 0 && <Masking mask={about.mask} />}
+                            </td>
+                            <td>
+                              {!planned ? (
+                                <span className="muted">preview to count</span>
+                              ) : planned.status === 'error' ? (
+                                <Badge tone="bad">error</Badge>
+                              ) : (
+                                <>
+                                  <strong>{planned.rows}</strong> rows
+                                  {planned.cascade.length > 0 && (
+                                    <div className="small muted">then {planned.cascade.join(', ')}</div>
+                                  )}
+                                </>
                               )}
-                            </>
+                              {planned?.error && <div className="small bad-text">{planned.error}</div>}
+                            </td>
+                            <td className="small">
+                              {planned
+                                ? [
+                                    ...planned.holds.map((h) => `${h.rows} held (${h.reason})`),
+                                    planned.keptByExceptions
+                                      ? `${planned.keptByExceptions} kept by exceptions`
+                                      : '',
+                                  ]
+                                    .filter(Boolean)
+                                    .join('; ') || '—'
+                                : '—'}
+                            </td>
+                            <td className="small">
+                              {planned?.cutoffs.map((c) => (
+                                <div key={c.field}>
+                                  {c.field} before {formatDateTime(c.cutoff)} ({c.period})
+                                </div>
+                              )) ?? '—'}
+                            </td>
+                            <td className="small">
+                              <NextRun schedule={schedule} rule={r.key} />
+                            </td>
+                          </tr>
+                          {about?.reason && (
+                            <tr className="note-row">
+                              <td
+                                colSpan={7}
+                                className={`small ${about.status === 'refused' ? 'bad-text' : ''}`}
+                              >
+                                {about.status === 'refused'
+                                  ? 'The sweep refuses this rule: '
+                                  : 'The database could not be reached, so the key is as the dataset declares it, not yet checked: '}
+                                {about.reason}
+                              </td>
+                            </tr>
                           )}
-                          {planned?.error && <div className="small bad-text">{planned.error}</div>}
-                        </td>
-                        <td className="small">
-                          {planned
-                            ? [
-                                ...planned.holds.map((h) => `${h.rows} held (${h.reason})`),
-                                planned.keptByExceptions
-                                  ? `${planned.keptByExceptions} kept by exceptions`
-                                  : '',
-                              ]
-                                .filter(Boolean)
-                                .join('; ') || '—'
-                            : '—'}
-                        </td>
-                        <td className="small">
-                          {planned?.cutoffs.map((c) => (
-                            <div key={c.field}>
-                              {c.field} before {formatDateTime(c.cutoff)} ({c.period})
-                            </div>
-                          )) ?? '—'}
-                        </td>
-                        <td className="small">
-                          <NextRun schedule={schedule} rule={r.key} />
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+                        </Fragment>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
             </Card>
           )
         }
@@ -281,60 +384,73 @@ export default function Retention() {
                 run appears here with its cutoff, counts, holds applied and the program it enforced.
               </Empty>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Started</th>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Result</th>
-                    <th scope="col">Rows</th>
-                    <th scope="col">Evidence</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((r) => (
-                    <tr key={r.id}>
-                      <td>
-                        {formatDateTime(r.startedAt)}
-                        <div className="small muted">{r.trigger}</div>
-                      </td>
-                      <td>
-                        <code>{r.rule}</code>
-                        <div className="small muted">
-                          {humanize(r.action)} {r.target}
-                        </div>
-                      </td>
-                      <td>
-                        <Badge tone={runTone(r.status)}>{r.status}</Badge>
-                        {r.reason && <div className="small">{r.reason}</div>}
-                      </td>
-                      <td>
-                        {r.affected}
-                        {Object.entries(r.cascaded).map(([k, v]) => (
-                          <div key={k} className="small muted">
-                            +{v} {k}
-                          </div>
-                        ))}
-                      </td>
-                      <td className="small">
-                        {r.cutoffs.map((c) => (
-                          <div key={c.field}>
-                            cutoff {c.field} &lt; {formatDateTime(c.cutoff)}
-                          </div>
-                        ))}
-                        {r.batches} batches
-                        {r.durationMs !== null ? ` in ${(r.durationMs / 1000).toFixed(1)} s` : ''} · program{' '}
-                        <code>{r.programHash.slice(0, 10)}</code>
-                        {r.holdsApplied.map((h) => (
-                          <div key={h.id}>
-                            hold: {h.reason} ({h.rows})
-                          </div>
-                        ))}
-                      </td>
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Started</th>
+                      <th scope="col">Rule</th>
+                      <th scope="col">Result</th>
+                      <th scope="col">Rows</th>
+                      <th scope="col">Key and masking</th>
+                      <th scope="col">Evidence</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {list.map((r) => (
+                      <tr key={r.id}>
+                        <td>
+                          {formatDateTime(r.startedAt)}
+                          <div className="small muted">{r.trigger}</div>
+                        </td>
+                        <td>
+                          <code>{r.rule}</code>
+                          <div className="small muted">
+                            {humanize(r.action)} {r.target}
+                          </div>
+                        </td>
+                        <td>
+                          <Badge tone={runTone(r.status)}>{r.status}</Badge>
+                          {r.reason && <div className="small">{r.reason}</div>}
+                        </td>
+                        <td>
+                          {r.affected}
+                          {Object.entries(r.cascaded).map(([k, v]) => (
+                            <div key={k} className="small muted">
+                              +{v} {k}
+                            </div>
+                          ))}
+                        </td>
+                        <td className="small">
+                          {r.keyColumns.length > 0 ? (
+                            <>
+                              key <KeyColumns columns={r.keyColumns} />
+                            </>
+                          ) : (
+                            <span className="muted">no key recorded</span>
+                          )}
+                          {r.masking.length > 0 && <Masking mask={r.masking} />}
+                        </td>
+                        <td className="small evidence">
+                          {r.cutoffs.map((c) => (
+                            <div key={c.field}>
+                              cutoff {c.field} &lt; {formatDateTime(c.cutoff)}
+                            </div>
+                          ))}
+                          {r.batches} batches
+                          {r.durationMs !== null ? ` in ${(r.durationMs / 1000).toFixed(1)} s` : ''} · program{' '}
+                          <code>{r.programHash.slice(0, 10)}</code>
+                          {r.holdsApplied.map((h) => (
+                            <div key={h.id}>
+                              hold: {h.reason} ({h.rows})
+                            </div>
+                          ))}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )
           }
         </Async>
