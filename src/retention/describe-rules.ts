@@ -3,7 +3,7 @@ import type { Program } from '../program/load-program.ts';
 import type { RetentionRule } from '../program/retention-rule.ts';
 import { anonymiseFields } from './anonymise-fields.ts';
 import { compileRule, describeMask } from './compile-rule.ts';
-import { selectRules, TargetPool } from './plan-retention.ts';
+import { eachRule, type TargetPool } from './plan-retention.ts';
 import { resolveTarget } from './resolve-target.ts';
 import { checkKeyIsUnique } from './target-database.ts';
 
@@ -41,17 +41,8 @@ export interface DescribeRulesOptions {
  * Each rule's target, key columns, action and masking, with the refusal a sweep would meet.
  * Reads only the target database's catalogue (its unique keys), never its rows.
  */
-export async function describeRetentionRules(options: DescribeRulesOptions): Promise<RuleDescription[]> {
-  const pool = new TargetPool(options.env);
-  try {
-    const described: RuleDescription[] = [];
-    for (const rule of selectRules(options.program, options.rules)) {
-      described.push(await describeRule(options, rule, pool));
-    }
-    return described;
-  } finally {
-    await pool.close();
-  }
+export function describeRetentionRules(options: DescribeRulesOptions): Promise<RuleDescription[]> {
+  return eachRule(options, (rule, pool) => describeRule(options, rule, pool));
 }
 
 async function describeRule(

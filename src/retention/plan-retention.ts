@@ -67,16 +67,25 @@ export function selectRules(program: Program, keys: readonly string[] | undefine
 }
 
 /** Dry run: per rule, the rows that would be affected, their age range, examples and hold exemptions. */
-export async function planRetention(options: PlanRetentionOptions): Promise<RulePlan[]> {
-  const connections = new TargetPool(options.env);
+export function planRetention(options: PlanRetentionOptions): Promise<RulePlan[]> {
+  return eachRule(options, (rule, pool) => planRule(options, rule, pool));
+}
+
+/**
+ * Calls `perRule` for the selected rules one after another, sharing one connection per target
+ * database between them; the connections are closed at the end, whatever happened.
+ */
+export async function eachRule<T>(
+  options: { program: Program; rules?: readonly string[] | undefined; env?: NodeJS.ProcessEnv | undefined },
+  perRule: (rule: RetentionRule, pool: TargetPool) => Promise<T>,
+): Promise<T[]> {
+  const pool = new TargetPool(options.env);
   try {
-    const plans: RulePlan[] = [];
-    for (const rule of selectRules(options.program, options.rules)) {
-      plans.push(await planRule(options, rule, connections));
-    }
-    return plans;
+    const results: T[] = [];
+    for (const rule of selectRules(options.program, options.rules)) results.push(await perRule(rule, pool));
+    return results;
   } finally {
-    await connections.close();
+    await pool.close();
   }
 }
 

@@ -9,7 +9,7 @@ import { type CompiledRule, compileRule, describeMask } from './compile-rule.ts'
 import { describeHold } from './legal-hold.ts';
 import { listLegalHolds } from './list-legal-holds.ts';
 import type { Clock } from './period.ts';
-import { exampleKeys, selectRules, TargetPool } from './plan-retention.ts';
+import { eachRule, exampleKeys, type TargetPool } from './plan-retention.ts';
 import { type Fragment, join, raw, sql } from './sql-dialect.ts';
 import { checkKeyIsUnique, type TargetDatabase, type TargetSession } from './target-database.ts';
 
@@ -59,17 +59,8 @@ const HEARTBEAT_GRACE_MS = 120_000;
  * and the keys of the batch in flight are journalled first, so a run killed at any point is
  * resumed by the next one with the same clock and nothing done or counted twice.
  */
-export async function runRetention(options: RunRetentionOptions): Promise<RuleRunResult[]> {
-  const pool = new TargetPool(options.env);
-  try {
-    const results: RuleRunResult[] = [];
-    for (const rule of selectRules(options.program, options.rules)) {
-      results.push(await runRule(options, rule, pool));
-    }
-    return results;
-  } finally {
-    await pool.close();
-  }
+export function runRetention(options: RunRetentionOptions): Promise<RuleRunResult[]> {
+  return eachRule(options, (rule, pool) => runRule(options, rule, pool));
 }
 
 type RunRow = {

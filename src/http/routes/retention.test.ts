@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { createApiKey } from '../../governance/api-keys.ts';
 import { bootstrapWorkspace } from '../../governance/workspaces.ts';
 import { toBundle } from '../../program/load-program.ts';
@@ -16,8 +16,9 @@ import { createServices } from '../services.ts';
 const skip = await postgresUnavailable();
 const now = new Date('2027-01-01T00:00:00Z');
 
-test('retention API: plan, holds CRUD, runs as JSON and CSV, roles enforced', { skip }, async (t) => {
-  const target = await createPostgresDatabase('retention_api');
+/** A PostgreSQL target database with the world's tables and an embedded store, dropped after the test. */
+async function targetWorld(t: TestContext, prefix: string) {
+  const target = await createPostgresDatabase(prefix);
   const db = await worldClient('postgres', target.url);
   const store = await memoryStore();
   t.after(async () => {
@@ -26,6 +27,11 @@ test('retention API: plan, holds CRUD, runs as JSON and CSV, roles enforced', { 
     await target.drop();
   });
   for (const s of ddl('postgres')) await db.exec(s);
+  return { target, db, store };
+}
+
+test('retention API: plan, holds CRUD, runs as JSON and CSV, roles enforced', { skip }, async (t) => {
+  const { target, db, store } = await targetWorld(t, 'retention_api');
   await db.insert('recordings', [
     { id: 1, account_id: 42, created_at: new Date('2026-01-01Z'), duration_s: 1 },
     { id: 2, account_id: 7, created_at: new Date('2026-01-01Z'), duration_s: 1 },
@@ -133,15 +139,7 @@ test('retention API: plan, holds CRUD, runs as JSON and CSV, roles enforced', { 
 test('retention API: each rule’s key columns and masking, refusals, an unreachable target, and the run’s evidence', {
   skip,
 }, async (t) => {
-  const target = await createPostgresDatabase('retention_rules_api');
-  const db = await worldClient('postgres', target.url);
-  const store = await memoryStore();
-  t.after(async () => {
-    await db.close();
-    await store.close();
-    await target.drop();
-  });
-  for (const s of ddl('postgres')) await db.exec(s);
+  const { target, db, store } = await targetWorld(t, 'retention_rules_api');
   await db.insert('tenant_orders', [
     { account_id: 1, id: 1, placed_at: new Date('2025-01-01Z'), buyer_email: 'ann@example.com', total: 10 },
   ]);
