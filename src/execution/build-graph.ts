@@ -42,7 +42,6 @@ export type FindingCode =
   | 'cycle'
   | 'unknown_reference'
   | 'nested_lookup'
-  | 'no_primary_key'
   | 'unknown_after';
 
 /** A problem found in the datasets before any query runs. Errors stop the run. */
