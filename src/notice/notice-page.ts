@@ -30,14 +30,22 @@ function insertAt(html: string, marker: string, insert: string, where: 'before' 
   return html.slice(0, cut) + insert + html.slice(cut);
 }
 
-/** Links to the same page in each published language; the one shown is marked current. */
-export function languageSwitcher(lang: NoticeLanguage, languages: NoticeLanguage[]): string {
+/**
+ * Links to the same page in each published language; the one shown is marked current.
+ * `href` gives each language's link when the page's own `?lang=` is not it (a page shown
+ * after a form post links to the page the form came from).
+ */
+export function languageSwitcher(
+  lang: NoticeLanguage,
+  languages: NoticeLanguage[],
+  href: (l: NoticeLanguage) => string = (l) => `?lang=${l}`,
+): string {
   if (languages.length < 2) return '';
   const label = createTranslator(lang).t('page.languages');
   const items = languages
     .map((l) => {
       const current = l === lang ? ' aria-current="true"' : '';
-      return `<li><a href="?lang=${l}" hreflang="${l}" lang="${l}"${current}>${escapeHtml(languageNames[l])}</a></li>`;
+      return `<li><a href="${escapeHtml(href(l))}" hreflang="${l}" lang="${l}"${current}>${escapeHtml(languageNames[l])}</a></li>`;
     })
     .join('');
   return `<nav class="langs" aria-label="${escapeHtml(label)}"><ul>${items}</ul></nav>`;

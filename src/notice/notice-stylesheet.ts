@@ -6,6 +6,17 @@ export function isBrandColor(value: string | undefined): value is string {
 }
 
 /**
+ * The language switcher (`languageSwitcher`) as white pills on a header of the brand colour
+ * (`--brand`); the privacy center and preference pages put the same rules in their own styles.
+ */
+export const languageSwitcherStyles = `.langs{margin-left:auto}
+.langs ul{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
+.langs a{display:block;color:#fff;text-decoration:none;font-size:.95rem;padding:.15rem .65rem;border:1px solid transparent;border-radius:999px}
+.langs a:hover{border-color:#fff}
+.langs a[aria-current]{background:#fff;color:var(--brand);font-weight:600}
+.langs a:focus-visible{outline-color:#fff}`;
+
+/**
  * The notice's stylesheet, tinted with the organisation's brand colour. Served as a file
  * (`/privacy/notice.css`) so the page works under a strict Content-Security-Policy with no
  * inline styles; the page reads well without it and prints cleanly with it.
@@ -46,12 +57,7 @@ table.wide tbody th{width:auto}
 .note{background:var(--soft);border-left:4px solid var(--muted);padding:.5rem 1rem;margin:1rem 0}
 .note strong{margin-right:.25rem}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1.5rem 0 3rem}
-.langs{margin-left:auto}
-.langs ul{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
-.langs a{display:block;color:#fff;text-decoration:none;font-size:.95rem;padding:.15rem .65rem;border:1px solid transparent;border-radius:999px}
-.langs a:hover{border-color:#fff}
-.langs a[aria-current]{background:#fff;color:var(--brand);font-weight:600}
-.langs a:focus-visible{outline-color:#fff}
+${languageSwitcherStyles}
 .lang-note{background:var(--soft);border-left:4px solid var(--brand);padding:.6rem 1rem;margin:1.5rem 0 0}
 .narrow{max-width:40rem}
 .narrow .subscribe{margin-top:1.5rem}

@@ -8,7 +8,7 @@ import {
   systemActor,
   transitionRequest,
 } from './record-transition.ts';
-import { sendRequestMail, verifiedMail } from './request-mail.ts';
+import { routedMail, sendRequestMail, verifiedMail } from './request-mail.ts';
 import { getRequest, json, type RequestRow } from './request-record.ts';
 import { requestServices } from './request-services.ts';
 import type { VerificationLevel } from './request-settings.ts';
@@ -134,17 +134,7 @@ export async function afterVerified(
         now,
         customer.privacy_contact,
       );
-      await sendRequestMail(
-        scope,
-        services,
-        routed,
-        {
-          kind: 'routed',
-          subject: 'Your privacy request was passed to your organisation',
-          text: `Your organisation (${customer.name}) controls the data in your account with ${doc.organization.name}. We passed your request (reference ${row.id}) to them to decide; we will carry out their decision and tell you.`,
-        },
-        now,
-      );
+      await sendRequestMail(scope, services, routed, routedMail(routed, doc, customer.name), now);
       return routed;
     }
   }

@@ -1,9 +1,12 @@
 import type { Services } from '../http/services.ts';
+import { formatDate } from '../notice/compose-notice.ts';
+import { createTranslator, type NoticeLanguage } from '../notice/i18n/translator.ts';
+import { mailLanguage, programNoticeLanguages } from '../notice/notice-languages.ts';
 import type { ProgramDoc } from '../program/schema.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { recordRequestEvent, systemActor } from './record-transition.ts';
 import type { RequestRow } from './request-record.ts';
-import { type DenialReason, denialReasonLabels, requestTypeLabels } from './request-types.ts';
+import { type DenialReason, denialReasons } from './request-types.ts';
 
 /** A message to the person (or their agent, or a business customer) about their request. */
 export interface RequestMail {
@@ -12,25 +15,35 @@ export interface RequestMail {
   text: string;
 }
 
-function dateText(d: Date): string {
-  return d.toISOString().slice(0, 10);
+/** The language of every mail to the person about this request (see `mailLanguage`). */
+export function requestMailLanguage(
+  row: Pick<RequestRow, 'lang'>,
+  doc: ProgramDoc | undefined,
+): NoticeLanguage {
+  return mailLanguage(row.lang, doc ? programNoticeLanguages(doc) : ['en']);
 }
 
-function signature(doc: ProgramDoc | undefined): string {
-  const name = doc?.organization.name ?? 'The privacy team';
+/**
+ * The texts of one request's mails: its language's translator, its dates written out in that
+ * language, the request as the person knows it, and the signature.
+ */
+function writer(row: RequestRow, doc: ProgramDoc | undefined) {
+  const lang = requestMailLanguage(row, doc);
+  const { t } = createTranslator(lang);
+  const date = (d: Date) => formatDate(d.toISOString(), lang);
+  const org = doc?.organization.name;
   const email = doc?.organization.contacts.privacy.email;
-  return `\n\n— ${name} privacy team${email ? ` (${email})` : ''}`;
-}
-
-function what(row: RequestRow): string {
-  return `your request "${requestTypeLabels[row.type]}" (reference ${row.id})`;
+  const signature = `\n\n${org ? t('requestMail.signature', { org }) : t('requestMail.signatureNoOrg')}${email ? ` (${email})` : ''}`;
+  const what = t('requestMail.what', { type: t(`requestType.${row.type}`), id: row.id });
+  return { lang, t, date, signature, what };
 }
 
 export function receivedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
+  const { t, date, signature, what } = writer(row, doc);
   return {
     kind: 'received',
-    subject: 'We received your privacy request',
-    text: `We received ${what(row)} on ${dateText(row.received_at)}.\nWe will answer by ${dateText(row.due_at)}.${signature(doc)}`,
+    subject: t('requestMail.receivedSubject'),
+    text: `${t('requestMail.receivedText', { what, date: date(row.received_at), due: date(row.due_at) })}${signature}`,
   };
 }
 
@@ -41,60 +54,73 @@ export function codeMail(
   link: string,
   minutes: number,
 ): RequestMail {
+  const { t, signature, what } = writer(row, doc);
+  const agent = row.agent
+    ? `${t('requestMail.codeAgent', { name: String(row.agent.name), email: String(row.agent.email) })}\n\n`
+    : '';
   return {
     kind: 'verification_code',
-    subject: `Your verification code: ${code}`,
-    text:
-      `To confirm ${what(row)}, enter this code on the page where you made it:\n\n    ${code}\n\n` +
-      `or open this link:\n${link}\n\nThe code expires in ${minutes} minutes. If you did not make this request, ignore this message.${signature(doc)}`,
+    subject: t('requestMail.codeSubject', { code }),
+    text: `${agent}${t('requestMail.codeText', { what, code, link, minutes })}${signature}`,
   };
 }
 
 export function verifiedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
+  const { t, date, signature, what } = writer(row, doc);
   return {
     kind: 'verified',
-    subject: 'Your identity is verified',
-    text: `Thank you: we verified your identity for ${what(row)}. We will answer by ${dateText(row.due_at)}.${signature(doc)}`,
+    subject: t('requestMail.verifiedSubject'),
+    text: `${t('requestMail.verifiedText', { what, due: date(row.due_at) })}${signature}`,
   };
 }
 
 export function extendedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
+  const { t, date, signature, what } = writer(row, doc);
   return {
     kind: 'extended',
-    subject: 'We need more time for your privacy request',
+    subject: t('requestMail.extendedSubject'),
     text:
-      `We need more time to answer ${what(row)}, as the law allows.\nReason: ${row.extension_reason}\n` +
-      `We will answer by ${dateText(row.due_at)}.${signature(doc)}`,
+      `${t('requestMail.extendedText', { what })}\n${t('requestMail.reason', { reason: row.extension_reason ?? '' })}\n` +
+      `${t('requestMail.answerBy', { due: date(row.due_at) })}${signature}`,
   };
 }
 
 export function deniedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
+  const { t, signature, what } = writer(row, doc);
   const authority = doc?.organization.supervisory_authority;
-  const reason = denialReasonLabels[row.denial_reason as DenialReason] ?? row.denial_reason;
+  const reason = (denialReasons as readonly string[]).includes(row.denial_reason ?? '')
+    ? t(`denial.${row.denial_reason as DenialReason}`)
+    : (row.denial_reason ?? '');
   const complaint =
     row.jurisdiction === 'ccpa'
-      ? 'You may contact the California Privacy Protection Agency or the California Attorney General.'
-      : `You have the right to lodge a complaint with a supervisory authority${authority ? `, such as ${authority.name}${authority.url ? ` (${authority.url})` : ''}` : ''}, and to seek a judicial remedy.`;
+      ? t('requestMail.complaintCcpa')
+      : authority
+        ? t('requestMail.complaintAuthority', {
+            authority: `${authority.name}${authority.url ? ` (${authority.url})` : ''}`,
+          })
+        : t('requestMail.complaint');
   return {
     kind: 'denied',
-    subject: 'We cannot act on your privacy request',
-    text: `We are not able to act on ${what(row)}.\nReason: ${reason}.\n${row.denial_text ?? ''}\n\n${complaint}${signature(doc)}`,
+    subject: t('requestMail.deniedSubject'),
+    text: `${t('requestMail.deniedText', { what })}\n${t('requestMail.reason', { reason })}.\n${row.denial_text ?? ''}\n\n${complaint}${signature}`,
   };
 }
 
 export function canceledMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
+  const { t, signature } = writer(row, doc);
   return {
     kind: 'canceled',
-    subject: 'Your privacy request was canceled',
-    text: `${what(row)} was canceled.${signature(doc)}`,
+    subject: t('requestMail.canceledSubject'),
+    text: `${t('requestMail.canceledText', { type: t(`requestType.${row.type}`), id: row.id })}${signature}`,
   };
 }
 
 export function failedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
+  const { t, date, signature, what } = writer(row, doc);
   return {
     kind: 'failed',
-    subject: 'Your privacy request is delayed',
-    text: `We could not finish ${what(row)} yet; we are retrying and will answer by ${dateText(row.due_at)}.${signature(doc)}`,
+    subject: t('requestMail.failedSubject'),
+    text: `${t('requestMail.failedText', { what, due: date(row.due_at) })}${signature}`,
   };
 }
 
@@ -104,28 +130,51 @@ export function accessReadyMail(
   link: string,
   expiresAt: Date,
 ): RequestMail {
+  const { t, date, signature, what } = writer(row, doc);
   return {
     kind: 'completed',
-    subject: 'Your personal data is ready to download',
-    text:
-      `We completed ${what(row)}. Download your data here (the link works once and expires on ${dateText(expiresAt)}):\n${link}\n` +
-      `The package holds a readable page and machine-readable files (JSON, CSV).${signature(doc)}`,
+    subject: t('requestMail.accessSubject'),
+    text: `${t('requestMail.accessText', { what, date: date(expiresAt), link })}${signature}`,
   };
 }
+
+/** What a completed request did, as its mail says it. */
+export type DoneSummary =
+  | { kind: 'erased' | 'corrected'; rows: number }
+  | { kind: 'nothingFound' | 'recorded' };
+
+const summaryKeys = {
+  erased: 'requestMail.doneErased',
+  corrected: 'requestMail.doneCorrected',
+  nothingFound: 'requestMail.doneNothingFound',
+  recorded: 'requestMail.doneRecorded',
+} as const;
 
 export function doneMail(
   row: RequestRow,
   doc: ProgramDoc | undefined,
-  summary: string,
+  summary: DoneSummary,
   recipients: readonly string[],
 ): RequestMail {
+  const { t, signature, what } = writer(row, doc);
   const notified = recipients.length
-    ? `\n\nWe informed the recipients of your data of this change: ${recipients.join(', ')}.`
+    ? `\n\n${t('requestMail.doneRecipients', { recipients: recipients.join(', ') })}`
     : '';
+  const did = t(summaryKeys[summary.kind], 'rows' in summary ? { rows: summary.rows } : undefined);
   return {
     kind: 'completed',
-    subject: 'Your privacy request is complete',
-    text: `We completed ${what(row)}.\n${summary}${notified}${signature(doc)}`,
+    subject: t('requestMail.doneSubject'),
+    text: `${t('requestMail.doneText', { what })}\n${did}${notified}${signature}`,
+  };
+}
+
+/** Tells the person their request went to the business customer that controls their data. */
+export function routedMail(row: RequestRow, doc: ProgramDoc, customer: string): RequestMail {
+  const { t } = writer(row, doc);
+  return {
+    kind: 'routed',
+    subject: t('requestMail.routedSubject'),
+    text: t('requestMail.routedText', { customer, org: doc.organization.name, id: row.id }),
   };
 }
 

@@ -61,6 +61,8 @@ export function requestView(row: RequestRow, options: { identities?: boolean; no
     completed_at: row.completed_at,
     closed_response: row.closed_response,
     external_id: row.external_id,
+    /** The language its mails to the person are written in (the page it was made on). */
+    lang: row.lang,
     /** Set once the records period is over and the personal data was removed. */
     minimised_at: row.minimised_at,
     ...(options.identities ? { identities: row.identities, contact_email: row.contact_email } : {}),

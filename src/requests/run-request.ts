@@ -7,7 +7,14 @@ import type { ProgramDoc } from '../program/schema.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import type { EngineCollectionResult, EngineRequestType, RestrictionKind } from './engine-port.ts';
 import { recordRequestEvent, systemActor, transitionRequest } from './record-transition.ts';
-import { accessReadyMail, doneMail, failedMail, sendRequestMail } from './request-mail.ts';
+import {
+  accessReadyMail,
+  type DoneSummary,
+  doneMail,
+  failedMail,
+  requestMailLanguage,
+  sendRequestMail,
+} from './request-mail.ts';
 import { getRequest, json, type RequestRow } from './request-record.ts';
 import { requestServices } from './request-services.ts';
 import { getRequestSettings } from './request-settings.ts';
@@ -175,7 +182,7 @@ async function deliver(
     const settings = await getRequestSettings(scope);
     const expiresAt = new Date(now.getTime() + settings.download_days * 86_400_000);
     const token = await createToken(scope, row.id, 'download', expiresAt, now);
-    const link = `${services.publicUrl}/privacy-center/download/${token}`;
+    const link = `${services.publicUrl}/privacy-center/download/${token}?lang=${requestMailLanguage(row, doc)}`;
     await sendRequestMail(scope, services, row, accessReadyMail(row, doc, link, expiresAt), now);
     return;
   }
@@ -183,14 +190,14 @@ async function deliver(
     (n, r) => n + r.rows,
     0,
   );
-  const summary =
+  const summary: DoneSummary =
     row.type === 'erasure'
-      ? `We erased or anonymised your personal data (${rows} records), except what the law obliges us to keep.`
+      ? { kind: 'erased', rows }
       : row.type === 'rectification'
-        ? `We corrected your personal data as you asked (${rows} records).`
+        ? { kind: 'corrected', rows }
         : row.type === 'access' || row.type === 'portability'
-          ? 'We found no personal data about you.'
-          : 'We recorded your choice; it applies from now on.';
+          ? { kind: 'nothingFound' }
+          : { kind: 'recorded' };
   await sendRequestMail(scope, services, row, doneMail(row, doc, summary, recipients), now);
 }
 

@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../governance/append-audit.ts';
 import type { Services } from '../http/services.ts';
+import type { NoticeLanguage } from '../notice/i18n/translator.ts';
+import { programNoticeLanguages } from '../notice/notice-languages.ts';
 import { findCurrentProgram } from '../program/current-program.ts';
 import type { RequestType } from '../program/schema.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
@@ -24,6 +26,8 @@ export interface SubmitOptions {
   actor: RequestActor;
   /** An authorized agent's signed permission (privacy center upload). */
   permission?: PermissionFile | undefined;
+  /** The language of the page it was made on (privacy center); else the program's first. */
+  lang?: NoticeLanguage | undefined;
 }
 
 function invalid(path: string, message: string): AppError {
@@ -182,6 +186,7 @@ export async function submitRequest(
       closed_response: null,
       program_version: current.version,
       external_id: input.external_id ?? null,
+      lang: options.lang ?? programNoticeLanguages(doc)[0] ?? 'en',
       updated_at: now,
     })
     .execute();

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import type { Services } from '../http/services.ts';
 import { findCurrentProgram } from '../program/current-program.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
-import { codeMail, sendRequestMail } from './request-mail.ts';
+import { codeMail, requestMailLanguage, sendRequestMail } from './request-mail.ts';
 import type { RequestRow } from './request-record.ts';
 import { sha256 } from './subject-key.ts';
 
@@ -44,11 +44,9 @@ export async function issueVerificationCode(
     })
     .execute();
   const doc = (await findCurrentProgram(scope))?.program.doc;
-  const url = `${services.publicUrl}/privacy-center/requests/${row.id}/verify?token=${link}`;
+  const lang = requestMailLanguage(row, doc);
+  const url = `${services.publicUrl}/privacy-center/requests/${row.id}/verify?token=${link}&lang=${lang}`;
   const mail = codeMail(row, doc, code, url, CODE_MINUTES);
-  if (row.agent) {
-    mail.text = `${String(row.agent.name)} (${String(row.agent.email)}) made this request on your behalf as your authorized agent. Confirming it also confirms you gave them permission.\n\n${mail.text}`;
-  }
   await sendRequestMail(scope, services, row, mail, now);
 }
 

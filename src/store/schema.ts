@@ -159,6 +159,8 @@ export interface ConsentChainHeadsTable {
   workspace_id: string;
   seq: number;
   hash: string;
+  /** The per-day counts include every event up to this seq (see migration 0740). */
+  counted_seq: Generated<number>;
 }
 
 export interface ConsentStateTable {
@@ -274,6 +276,8 @@ export interface DsrRequestsTable {
   closed_response: string | null;
   program_version: number | null;
   external_id: string | null;
+  /** The language of the page the request was made on; its mails to the person use it. */
+  lang: Generated<string>;
   /** When the personal data of this closed request was removed (records period over). */
   minimised_at: Generated<Date | null>;
   created_at: Generated<Date>;

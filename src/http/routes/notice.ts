@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
 import { createTranslator, type NoticeLanguage, noticeLanguages } from '../../notice/i18n/translator.ts';
-import { languageName, languageNames, programNoticeLanguages } from '../../notice/notice-languages.ts';
+import {
+  chooseLanguage,
+  languageName,
+  languageNames,
+  programNoticeLanguages,
+} from '../../notice/notice-languages.ts';
 import { decorateNoticePage, noticeSubpage } from '../../notice/notice-page.ts';
 import { noticeStylesheet } from '../../notice/notice-stylesheet.ts';
 import { deliverNoticeNotifications } from '../../notice/notifications/deliver-notice-notifications.ts';
@@ -71,33 +76,9 @@ function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-/** The language to show, and the one asked for with ?lang= when it is not published. */
-interface LanguageChoice {
-  lang: NoticeLanguage;
-  notPublishedIn?: string;
-}
-
-/**
- * ?lang= first, then the browser's Accept-Language, then the first published language;
- * only the languages `published` holds are ever chosen.
- */
-function chooseLanguage(
-  c: Context<AppEnv>,
-  asked: string | undefined,
-  published: NoticeLanguage[],
-): LanguageChoice {
-  const first = published[0] ?? 'en';
-  if (asked) {
-    const lang = published.find((l) => l === asked.toLowerCase());
-    return lang ? { lang } : { lang: first, notPublishedIn: asked.slice(0, 35) };
-  }
-  const header = c.req.header('accept-language') ?? '';
-  for (const part of header.split(',')) {
-    const code = part.trim().slice(0, 2).toLowerCase();
-    const lang = published.find((l) => l === code);
-    if (lang) return { lang };
-  }
-  return { lang: first };
+/** ?lang=, then Accept-Language, then the first published language (see `chooseLanguage`). */
+function pickLanguage(c: Context<AppEnv>, asked: string | undefined, published: NoticeLanguage[]) {
+  return chooseLanguage(asked, c.req.header('accept-language'), published);
 }
 
 function parseVersion(value: string | undefined, what: string): number {
@@ -195,7 +176,7 @@ function showVersion(
   query: { lang?: string | undefined; format?: string | undefined },
   where: { versionedUrl: boolean; latest: number },
 ): Response {
-  const choice = chooseLanguage(c, query.lang, v.languages);
+  const choice = pickLanguage(c, query.lang, v.languages);
   if (choice.notPublishedIn !== undefined && where.versionedUrl) {
     return notPublishedInPage(c, v, choice.notPublishedIn, query.format);
   }
@@ -460,7 +441,7 @@ export function registerNoticeRoutes(app: Hono<AppEnv>): void {
           renderDiffHtml(diff, {
             organization: latest.model.controller.name,
             brandColor: latest.model.controller.brandColor,
-            lang: chooseLanguage(c, query.lang, latest.languages).lang,
+            lang: pickLanguage(c, query.lang, latest.languages).lang,
           }),
         );
       }),

@@ -4,6 +4,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
+import type { MessageKey } from '../../notice/i18n/en.ts';
+import type { Translator } from '../../notice/i18n/translator.ts';
+import { chooseLanguage, programNoticeLanguages } from '../../notice/notice-languages.ts';
 import { findCurrentProgram } from '../../program/current-program.ts';
 import type { ProgramDoc } from '../../program/schema.ts';
 import { addProof } from '../../requests/advance-request.ts';
@@ -12,11 +15,15 @@ import { approveRequest, denyRequest } from '../../requests/decide-request.ts';
 import {
   codeFormPage,
   correctionFieldId,
+  englishPage,
   esc,
   type FieldError,
   layout,
   messagePage,
+  type PageLanguage,
+  pageText,
   requestFormPage,
+  withLang,
 } from '../../requests/privacy-center-pages.ts';
 import { subjectActor } from '../../requests/record-transition.ts';
 import { redeemDownload } from '../../requests/redeem-download.ts';
@@ -28,12 +35,13 @@ import { findToken, spendToken } from '../../requests/single-use-token.ts';
 import { subjectKey } from '../../requests/subject-key.ts';
 import { MAX_PERMISSION_BYTES, submitRequest } from '../../requests/submit-request.ts';
 import {
+  CODE_MINUTES,
   checkVerificationCode,
   checkVerificationLink,
   issueVerificationCode,
 } from '../../requests/verification-code.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
-import { processLimiter, waitText } from '../rate-limit.ts';
+import { processLimiter } from '../rate-limit.ts';
 import type { AppEnv } from '../route.ts';
 import { defaultCsp, setCsp } from '../security-headers.ts';
 
@@ -63,6 +71,20 @@ function clientIp(c: Context<AppEnv>): string {
   }
 }
 
+/**
+ * The language of a privacy-center page: ?lang= when the program publishes in it, else the
+ * best of Accept-Language among them, else the first (the notice's rule). `path` is the GET
+ * page its language switcher leads to. Sets Content-Language (and Vary: the page depends on
+ * Accept-Language).
+ */
+function pageLanguage(c: Context<AppEnv>, doc: ProgramDoc | undefined, path: string): PageLanguage {
+  const languages = doc ? programNoticeLanguages(doc) : (['en'] as PageLanguage['languages']);
+  const choice = chooseLanguage(c.req.query('lang'), c.req.header('accept-language'), languages);
+  c.header('Content-Language', choice.lang);
+  c.header('Vary', 'Accept-Language');
+  return { ...choice, languages, path };
+}
+
 function html(
   c: Context<AppEnv>,
   body: string,
@@ -87,29 +109,36 @@ const fieldOf: Record<string, string> = {
   'body.agent': 'agent_name',
 };
 
-function toFieldErrors(details: { path: string; message: string }[]): FieldError[] {
+/** What the person is told for each field the request was refused on, in the page's language. */
+const fieldMessages: Record<string, MessageKey> = {
+  type: 'center.errorType',
+  jurisdiction: 'center.errorJurisdiction',
+  email: 'center.errorEmail',
+  name: 'center.errorName',
+  phone_number: 'center.errorPhone',
+  correction: 'center.errorCorrection',
+  processing_other: 'center.errorProcessing',
+  note: 'center.errorNote',
+  agent_name: 'center.errorAgent',
+  agent_email: 'center.errorAgentEmail',
+};
+
+/**
+ * Validation details (`body.…` paths, English for the API) as messages on the form's fields,
+ * written in the page's language.
+ */
+function toFieldErrors(details: { path: string; message: string }[], t: Translator['t']): FieldError[] {
   return details.map((d) => {
     const category = /^body\.details\.category_corrections\.([a-z0-9_.]+)$/.exec(d.path)?.[1];
-    if (category) return { field: correctionFieldId(category), message: d.message };
+    if (category) return { field: correctionFieldId(category), message: t('center.errorCorrectionValue') };
     const key = Object.keys(fieldOf).find((k) => d.path === k || d.path.startsWith(`${k}.`));
-    return {
-      field: key ? fieldOf[key]! : 'email',
-      message: friendly(key ? fieldOf[key]! : 'email', d.message),
-    };
+    const field = key ? fieldOf[key]! : 'email';
+    if (field === 'type' && /not offered/.test(d.message))
+      return { field, message: t('center.errorNotOffered') };
+    if (key === 'body.agent' && /authorized agents/.test(d.message))
+      return { field, message: t('center.errorNoAgents') };
+    return { field, message: t(fieldMessages[field] ?? 'center.errorEmail') };
   });
-}
-
-function friendly(field: string, message: string): string {
-  const names: Record<string, string> = {
-    type: 'Choose what you would like us to do',
-    jurisdiction: 'Choose where you live',
-    email: 'Enter your email address, like name@example.com',
-    correction: 'Say what is wrong and what it should say',
-    processing_other: 'Say which processing you object to',
-  };
-  if (field === 'type' && /not offered/.test(message))
-    return `This request is not available where you live: ${message}`;
-  return names[field] && !/not offered|not one of/.test(message) ? `${names[field]} (${message})` : message;
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -127,13 +156,31 @@ function takeIntake(c: Context<AppEnv>, key: string, perHour: number) {
   );
 }
 
+/** A wait in words in the page's language ("5 minutes", "5 Minuten"). */
+function waitIn(lang: PageLanguage['lang'], seconds: number): string {
+  const [value, unit] =
+    seconds < 60
+      ? [seconds, 'second']
+      : seconds < 3600
+        ? [Math.ceil(seconds / 60), 'minute']
+        : [Math.ceil(seconds / 3600), 'hour'];
+  return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
 /** The 429 page: what happened and when to come back, with `Retry-After`. */
-function tooMany(c: Context<AppEnv>, doc: ProgramDoc | undefined, title: string, retryAfterSeconds: number) {
+function tooMany(
+  c: Context<AppEnv>,
+  doc: ProgramDoc | undefined,
+  page: PageLanguage,
+  title: MessageKey,
+  retryAfterSeconds: number,
+) {
+  const t = pageText(page);
   c.header('Retry-After', String(retryAfterSeconds));
   return html(
     c,
-    messagePage(doc, title, [
-      `For everyone's safety we limit how often this form can be used. Please try again in ${waitText(retryAfterSeconds)}.`,
+    messagePage(doc, page, t(title), [
+      t('center.tooManyText', { wait: waitIn(page.lang, retryAfterSeconds) }),
     ]),
     429,
   );
@@ -145,23 +192,25 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     '/privacy-center/*',
     bodyLimit({
       maxSize: MAX_PERMISSION_BYTES + 256 * 1024,
-      onError: (c) =>
-        html(
-          c as Context<AppEnv>,
-          messagePage(undefined, 'That was too large', ['Upload a file of at most 5 MB.']),
-          413,
-        ),
+      onError: async (c) => {
+        const ctx = c as Context<AppEnv>;
+        const scope = await findDefaultWorkspace(ctx.get('services').store.db);
+        const doc = scope ? await programDoc(scope) : undefined;
+        const page = pageLanguage(ctx, doc, '/privacy-center');
+        const t = pageText(page);
+        return html(ctx, messagePage(doc, page, t('center.tooLargeTitle'), [t('center.tooLargeText')]), 413);
+      },
     }),
   );
 
   app.get('/privacy-center', async (c) => {
     const scope = await publicScope(c);
     const doc = await programDoc(scope);
-    if (!doc)
-      return html(c, messagePage(undefined, 'Privacy center', ['Requests cannot be taken yet.']), 503);
+    const page = pageLanguage(c, doc, '/privacy-center');
+    if (!doc) return html(c, unavailablePage(page), 503);
     return html(
       c,
-      requestFormPage(doc, { jurisdiction: doc.jurisdictions[0]?.code ?? '' }, [], {
+      requestFormPage(doc, page, { jurisdiction: doc.jurisdictions[0]?.code ?? '' }, [], {
         agents: agentsAccepted(doc),
         corrections: await correctionChoices(scope),
       }),
@@ -172,11 +221,12 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     const services = c.get('services');
     const scope = await publicScope(c);
     const doc = await programDoc(scope);
-    if (!doc)
-      return html(c, messagePage(undefined, 'Privacy center', ['Requests cannot be taken yet.']), 503);
+    const page = pageLanguage(c, doc, '/privacy-center');
+    if (!doc) return html(c, unavailablePage(page), 503);
+    const t = pageText(page);
     const settings = await getRequestSettings(scope);
     const byClient = takeIntake(c, `ip:${clientIp(c)}`, settings.intake_per_ip_per_hour);
-    if (!byClient.allowed) return tooMany(c, doc, 'Too many requests', byClient.retryAfterSeconds);
+    if (!byClient.allowed) return tooMany(c, doc, page, 'center.tooManyRequests', byClient.retryAfterSeconds);
     const form = await c.req.parseBody({ all: true });
     const corrections = await correctionChoices(scope);
     const formOptions = { agents: agentsAccepted(doc), corrections };
@@ -212,10 +262,9 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     const upload = file instanceof File && file.size > 0 ? file : undefined;
     const errors: FieldError[] = [];
     const agentGiven = Boolean(values.agent_name?.trim() || values.agent_email?.trim() || upload);
-    if (agentGiven && !upload)
-      errors.push({ field: 'permission', message: 'Attach the signed permission from the person' });
+    if (agentGiven && !upload) errors.push({ field: 'permission', message: t('center.errorPermission') });
     if (upload && upload.size > MAX_PERMISSION_BYTES)
-      errors.push({ field: 'permission', message: 'The file must be at most 5 MB' });
+      errors.push({ field: 'permission', message: t('center.errorPermissionSize') });
 
     const identities: Record<string, string> = { email: values.email ?? '' };
     if (values.name?.trim()) identities.name = values.name;
@@ -239,11 +288,12 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
             path: ['body', ...i.path.map(String)].join('.'),
             message: i.message,
           })),
+          t,
         ),
       );
     }
     if (errors.length || !parsed.success) {
-      return html(c, requestFormPage(doc, values, dedupe(errors), formOptions), 422);
+      return html(c, requestFormPage(doc, page, values, dedupe(errors), formOptions), 422);
     }
     const email = parsed.data.identities.email![0]!;
     const byPerson = takeIntake(
@@ -251,11 +301,12 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       `person:${subjectKey(scope.workspaceId, email)}`,
       settings.intake_per_person_per_hour,
     );
-    if (!byPerson.allowed) return tooMany(c, doc, 'Too many requests', byPerson.retryAfterSeconds);
+    if (!byPerson.allowed) return tooMany(c, doc, page, 'center.tooManyRequests', byPerson.retryAfterSeconds);
     try {
       const row = await submitRequest(scope, services, parsed.data, {
         channel: 'web',
         actor: subjectActor,
+        lang: page.lang,
         ...(upload
           ? {
               permission: {
@@ -266,12 +317,13 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
             }
           : {}),
       });
-      if (row.state === 'verifying') return c.redirect(`/privacy-center/requests/${row.id}/verify`, 303);
-      return html(c, submittedPage(doc, row.id, row.state));
+      if (row.state === 'verifying')
+        return c.redirect(withLang(`/privacy-center/requests/${row.id}/verify`, page.lang), 303);
+      return html(c, submittedPage(doc, page, row.id, row.state));
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation_failed') {
         const details = (err.details as { path: string; message: string }[] | undefined) ?? [];
-        return html(c, requestFormPage(doc, values, toFieldErrors(details), formOptions), 422);
+        return html(c, requestFormPage(doc, page, values, toFieldErrors(details, t), formOptions), 422);
       }
       throw err;
     }
@@ -282,13 +334,16 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     const scope = await publicScope(c);
     const doc = await programDoc(scope);
     const row = await getRequest(scope, c.req.param('id')).catch(() => undefined);
-    if (!row) return html(c, messagePage(doc, 'Request not found', ['Check the link in your email.']), 404);
+    const page = pageLanguage(c, doc, row ? `/privacy-center/requests/${row.id}/verify` : '/privacy-center');
+    const t = pageText(page);
+    if (!row) return html(c, notFoundPage(doc, page), 404);
     const token = c.req.query('token');
     if (token) {
       try {
         await checkVerificationLink(scope, row.id, token.slice(0, 100), services.clock());
       } catch (err) {
-        if (err instanceof AppError) return html(c, codeFormPage(doc, row.id, [], err.message), 410);
+        if (err instanceof AppError)
+          return html(c, codeFormPage(doc, page, row.id, CODE_MINUTES, [], t('center.linkExpired')), 410);
         throw err;
       }
       const after = await addProof(
@@ -300,10 +355,10 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
         subjectActor,
         services.clock(),
       );
-      return html(c, verifiedPage(doc, after.state));
+      return html(c, verifiedPage(doc, page, after.state));
     }
-    if (row.state !== 'verifying') return html(c, verifiedPage(doc, row.state));
-    return html(c, codeFormPage(doc, row.id));
+    if (row.state !== 'verifying') return html(c, verifiedPage(doc, page, row.state));
+    return html(c, codeFormPage(doc, page, row.id, CODE_MINUTES));
   });
 
   app.post('/privacy-center/requests/:id/verify', async (c) => {
@@ -311,14 +366,16 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     const scope = await publicScope(c);
     const doc = await programDoc(scope);
     const row = await getRequest(scope, c.req.param('id')).catch(() => undefined);
-    if (!row) return html(c, messagePage(doc, 'Request not found', ['Check the link in your email.']), 404);
-    if (row.state !== 'verifying') return html(c, verifiedPage(doc, row.state));
+    const page = pageLanguage(c, doc, row ? `/privacy-center/requests/${row.id}/verify` : '/privacy-center');
+    const t = pageText(page);
+    if (!row) return html(c, notFoundPage(doc, page), 404);
+    if (row.state !== 'verifying') return html(c, verifiedPage(doc, page, row.state));
     const form = await c.req.parseBody();
     const code = text(form.code).trim().slice(0, 12);
     if (!/^\d{6}$/.test(code)) {
       return html(
         c,
-        codeFormPage(doc, row.id, [{ field: 'code', message: 'Enter the 6-digit code from the email' }]),
+        codeFormPage(doc, page, row.id, CODE_MINUTES, [{ field: 'code', message: t('center.codeEnter') }]),
         422,
       );
     }
@@ -328,7 +385,7 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       if (err instanceof AppError) {
         return html(
           c,
-          codeFormPage(doc, row.id, [{ field: 'code', message: err.message }]),
+          codeFormPage(doc, page, row.id, CODE_MINUTES, [{ field: 'code', message: codeError(err, t) }]),
           err.code === 'gone' ? 410 : 422,
         );
       }
@@ -343,7 +400,7 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       subjectActor,
       services.clock(),
     );
-    return html(c, verifiedPage(doc, after.state));
+    return html(c, verifiedPage(doc, page, after.state));
   });
 
   app.post('/privacy-center/requests/:id/resend', async (c) => {
@@ -351,13 +408,14 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     const scope = await publicScope(c);
     const doc = await programDoc(scope);
     const row = await getRequest(scope, c.req.param('id')).catch(() => undefined);
-    if (!row) return html(c, messagePage(doc, 'Request not found', ['Check the link in your email.']), 404);
-    if (row.state !== 'verifying') return html(c, verifiedPage(doc, row.state));
+    const page = pageLanguage(c, doc, row ? `/privacy-center/requests/${row.id}/verify` : '/privacy-center');
+    if (!row) return html(c, notFoundPage(doc, page), 404);
+    if (row.state !== 'verifying') return html(c, verifiedPage(doc, page, row.state));
     const settings = await getRequestSettings(scope);
     const resend = takeIntake(c, `resend:${row.id}`, settings.intake_per_person_per_hour);
-    if (!resend.allowed) return tooMany(c, doc, 'Too many codes', resend.retryAfterSeconds);
+    if (!resend.allowed) return tooMany(c, doc, page, 'center.tooManyCodes', resend.retryAfterSeconds);
     await issueVerificationCode(scope, services, row, services.clock());
-    return html(c, codeFormPage(doc, row.id, [], 'We sent a new code. Earlier codes no longer work.'));
+    return html(c, codeFormPage(doc, page, row.id, CODE_MINUTES, [], pageText(page)('center.codeResent')));
   });
 
   app.get('/privacy-center/download/:token', async (c) => {
@@ -380,9 +438,16 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       if (err instanceof AppError && (err.code === 'gone' || err.code === 'not_found')) {
         const scope = await findDefaultWorkspace(services.store.db);
         const doc = scope ? await programDoc(scope) : undefined;
+        const page = pageLanguage(c, doc, '/privacy-center');
+        const t = pageText(page);
+        const why = /already been used/.test(err.message)
+          ? t('center.downloadUsed')
+          : /no longer available/.test(err.message)
+            ? t('center.downloadGone')
+            : t('center.downloadInvalid');
         return html(
           c,
-          messagePage(doc, 'This link does not work', [err.message]),
+          messagePage(doc, page, t('center.linkBrokenTitle'), [why]),
           err.code === 'gone' ? 410 : 404,
         );
       }
@@ -399,7 +464,11 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       services.clock(),
     );
     if (!found.ok)
-      return html(c, messagePage(undefined, 'This link does not work', [`The link is ${found.why}.`]), 410);
+      return html(
+        c,
+        messagePage(undefined, englishPage, 'This link does not work', [`The link is ${found.why}.`]),
+        410,
+      );
     const doc = await programDoc(found.scope);
     const row = await getRequest(found.scope, found.requestId);
     return html(c, decisionPage(doc, c.req.param('token'), row.type, row.id, row.identities));
@@ -410,7 +479,11 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
     const token = c.req.param('token').slice(0, 100);
     const found = await findToken(services.store.db, token, 'customer_decision', services.clock());
     if (!found.ok)
-      return html(c, messagePage(undefined, 'This link does not work', [`The link is ${found.why}.`]), 410);
+      return html(
+        c,
+        messagePage(undefined, englishPage, 'This link does not work', [`The link is ${found.why}.`]),
+        410,
+      );
     const doc = await programDoc(found.scope);
     const form = await c.req.parseBody();
     const decision = z.enum(['approve', 'deny']).safeParse(form.decision);
@@ -443,7 +516,11 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       );
     }
     if (!(await spendToken(found.scope, found.tokenId, services.clock()))) {
-      return html(c, messagePage(doc, 'Already decided', ['This request has already been decided.']), 410);
+      return html(
+        c,
+        messagePage(doc, englishPage, 'Already decided', ['This request has already been decided.']),
+        410,
+      );
     }
     const actor = { id: `customer:${row.customer_key ?? 'unknown'}`, role: 'customer' };
     if (decision.data === 'approve')
@@ -459,7 +536,7 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
       });
     return html(
       c,
-      messagePage(doc, 'Thank you', [
+      messagePage(doc, englishPage, 'Thank you', [
         `Your decision (${decision.data}) is recorded; we will carry it out and tell the person.`,
       ]),
     );
@@ -482,18 +559,36 @@ function agentsAccepted(doc: {
   return doc.rights.authorized_agents || doc.jurisdictions.some((j) => j.code === 'ccpa');
 }
 
-function submittedPage(doc: Parameters<typeof layout>[0], id: string, state: string): string {
-  return messagePage(doc, 'Request received', [
-    `Your request reference is ${id}.`,
-    state === 'completed' ? 'We have applied your choice.' : 'We will email you about each step.',
+function unavailablePage(page: PageLanguage): string {
+  const t = pageText(page);
+  return messagePage(undefined, page, t('center.defaultTitle'), [t('center.unavailable')]);
+}
+
+function notFoundPage(doc: ProgramDoc | undefined, page: PageLanguage): string {
+  const t = pageText(page);
+  return messagePage(doc, page, t('center.notFoundTitle'), [t('center.notFoundText')]);
+}
+
+/** A refused code in the page's language (the API's English message names the attempts left). */
+function codeError(err: AppError, t: Translator['t']): string {
+  if (err.code === 'gone') return t('center.codeExpired');
+  const left = Number(/(\d+) attempts? left/.exec(err.message)?.[1] ?? 0);
+  if (left > 1) return t('center.codeWrong', { left });
+  return left === 1 ? t('center.codeWrongLast') : t('center.codeUsedUp');
+}
+
+function submittedPage(doc: ProgramDoc, page: PageLanguage, id: string, state: string): string {
+  const t = pageText(page);
+  return messagePage(doc, page, t('center.submittedTitle'), [
+    t('center.submittedReference', { id }),
+    state === 'completed' ? t('center.submittedApplied') : t('center.submittedNext'),
   ]);
 }
 
-function verifiedPage(doc: Parameters<typeof layout>[0], state: string): string {
-  return messagePage(doc, 'Thank you, your request is confirmed', [
-    state === 'completed'
-      ? 'We have carried out your request and emailed you.'
-      : 'We will email you when it is done, within the legal deadline.',
+function verifiedPage(doc: ProgramDoc | undefined, page: PageLanguage, state: string): string {
+  const t = pageText(page);
+  return messagePage(doc, page, t('center.verifiedTitle'), [
+    state === 'completed' ? t('center.verifiedDone') : t('center.verifiedNext'),
   ]);
 }
 
@@ -507,6 +602,7 @@ function decisionPage(
 ): string {
   return layout(
     doc,
+    englishPage,
     'Decide on a privacy request',
     `<h1>A request from one of your users</h1>
 <p>You are the controller of this data; ${esc(doc?.organization.name ?? 'we')} will carry out your decision.</p>

@@ -6,7 +6,7 @@ import type { Mailer } from '../../mail/mailer.ts';
 import { findCurrentProgram } from '../../program/current-program.ts';
 import { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { createTranslator, type NoticeLanguage } from '../i18n/translator.ts';
-import { isNoticeLanguage } from '../notice-languages.ts';
+import { isNoticeLanguage, mailLanguage } from '../notice-languages.ts';
 
 /** How long a confirmation link works. */
 export const CONFIRMATION_DAYS = 7;
@@ -104,13 +104,8 @@ export async function confirmNoticeSubscription(
   return { lang: isNoticeLanguage(row.lang) ? row.lang : 'en' };
 }
 
-/**
- * The language a subscriber's notification is written in: the one they subscribed in while the
- * notice is published in it, else the first published language (never a mix of two).
- */
-export function subscriberMailLanguage(subscribedIn: string, published: NoticeLanguage[]): NoticeLanguage {
-  return published.find((l) => l === subscribedIn) ?? published[0] ?? 'en';
-}
+/** The language a subscriber's notification is written in (see `mailLanguage`). */
+export const subscriberMailLanguage = mailLanguage;
 
 /** The link in each notification that ends the subscription (signed: it names the subscriber). */
 export async function unsubscribeLink(
