@@ -8,6 +8,7 @@ import type { Store } from '../store/open-store.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { consentFixtureProgram } from './consent-fixture.ts';
 import { consentStats, utcDays } from './consent-stats.ts';
+import { eventChoices } from './ledger-writer.ts';
 import { recordConsent, recordConsentBatch } from './record-consent.ts';
 import { consentTestBackends } from './test-stores.ts';
 
@@ -189,6 +190,44 @@ for (const backend of await consentTestBackends()) {
       );
       for (const now of moments)
         await assertSameAsLedger(scope, now, `after more writes, now ${now.toISOString()}`);
+
+      // A server of an earlier version, still running during an upgrade, appends events and
+      // does not count them: the events are in the chain, neither the counts nor counted_seq move.
+      const head = () =>
+        scope.selectFrom('consent_chain_heads').select(['seq', 'counted_seq']).executeTakeFirstOrThrow();
+      const before = Number((await head()).counted_seq);
+      await recordConsentBatch(
+        scope,
+        Array.from({ length: 40 }, (_, i) => ({
+          subject: `user:old${i}`,
+          choices: { analytics: i % 4 !== 0, newsletter: i % 2 === 0 },
+          method: 'import' as const,
+          gpc: false,
+        })),
+        day('2026-03-10T10:00:00Z'),
+      );
+      await sql`
+        UPDATE consent_daily_counts d SET granted = d.granted - u.granted, denied = d.denied - u.denied
+        FROM (SELECT day, key, count(*) FILTER (WHERE granted) AS granted, count(*) FILTER (WHERE NOT granted) AS denied
+              FROM (${eventChoices(sql`e.workspace_id = ${scope.workspaceId} AND e.seq > ${before}`)}) c
+              GROUP BY day, key) u
+        WHERE d.workspace_id = ${scope.workspaceId} AND d.day = u.day AND d.notice_key = u.key`.execute(
+        store.db,
+      );
+      await sql`UPDATE consent_chain_heads SET counted_seq = ${before}`.execute(store.db);
+      for (const now of moments)
+        await assertSameAsLedger(scope, now, `with uncounted events, now ${now.toISOString()}`);
+
+      // The next write by this version counts them, and moves counted_seq to the head.
+      await recordConsent(
+        scope,
+        { subject: 'user:new', choices: { analytics: false }, method: 'api', gpc: false },
+        day('2026-03-10T11:00:00Z'),
+      );
+      const healed = await head();
+      assert.equal(Number(healed.counted_seq), Number(healed.seq));
+      for (const now of moments)
+        await assertSameAsLedger(scope, now, `after the upgrade, now ${now.toISOString()}`);
     });
   });
 }

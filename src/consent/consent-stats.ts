@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { currentConsentProgram } from './current-purposes.ts';
+import { eventChoices } from './ledger-writer.ts';
 
 /** Opt-ins and opt-outs of one consent notice (purpose), one entry per UTC day. */
 export interface PurposeDays {
@@ -25,7 +26,9 @@ export function utcDays(now: Date, days: number): string[] {
  * `days` days (today included). Reads the per-day counts the ledger writer keeps
  * (`consent_daily_counts`, written in the transaction that appends the events), so the cost
  * does not grow with the ledger. Events stamped after `now` (a clock set back) are taken
- * out again, as a count over the ledger up to `now` would not see them. Every notice of the
+ * out again, as a count over the ledger up to `now` would not see them; events past the
+ * chain's `counted_seq` (appended by an earlier version's writer) are counted here until
+ * the next write counts them. Every notice of the
  * current program is listed, with zero days, plus any older notice still in the ledger, so
  * the chart's axes do not depend on which purposes happened to get choices.
  */
@@ -34,22 +37,23 @@ export async function consentStats(
   options: { days: number; now: Date },
 ): Promise<{ purposes: PurposeDays[] }> {
   const dates = utcDays(options.now, options.days);
+  const from = new Date(Date.parse(`${dates[0]}T00:00:00Z`));
   const tomorrow = new Date(Date.parse(`${dates.at(-1)}T00:00:00Z`) + dayMs);
   const ws = scope.workspaceId;
+  // What the ledger writer has counted, less counted events stamped after `now` (a clock set
+  // back), plus events not counted yet (appended by a writer of an earlier version: see 0740).
+  const counted = sql`(SELECT coalesce(max(counted_seq), 0) FROM consent_chain_heads WHERE workspace_id = ${ws})`;
   const rows = await sql<{ date: string; key: string; granted: string | number; denied: string | number }>`
     SELECT to_char(day, 'YYYY-MM-DD') AS date, notice_key AS key, granted, denied
     FROM consent_daily_counts
     WHERE workspace_id = ${ws} AND day >= ${dates[0]}::date AND day <= ${dates.at(-1)}::date
     UNION ALL
-    SELECT to_char((e.at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), c.key,
-           -count(*) FILTER (WHERE c.granted), -count(*) FILTER (WHERE NOT c.granted)
-    FROM consent_events e
-    CROSS JOIN LATERAL (
-      SELECT g.value AS key, true AS granted FROM jsonb_array_elements_text(e.granted) AS g(value)
-      UNION ALL
-      SELECT d.value, false FROM jsonb_array_elements_text(e.denied) AS d(value)
-    ) c
-    WHERE e.workspace_id = ${ws} AND e.at > ${options.now} AND e.at < ${tomorrow}
+    SELECT to_char(day, 'YYYY-MM-DD'), key, -count(*) FILTER (WHERE granted), -count(*) FILTER (WHERE NOT granted)
+    FROM (${eventChoices(sql`e.workspace_id = ${ws} AND e.at > ${options.now} AND e.at < ${tomorrow} AND e.seq <= ${counted}`)}) c
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT to_char(day, 'YYYY-MM-DD'), key, count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted)
+    FROM (${eventChoices(sql`e.workspace_id = ${ws} AND e.seq > ${counted} AND e.at >= ${from} AND e.at <= ${options.now}`)}) c
     GROUP BY 1, 2`.execute(scope.db);
   const names = new Map<string, string>();
   try {

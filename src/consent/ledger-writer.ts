@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { WorkspaceScope } from '../store/workspace-scope.ts';
 import { LEDGER_GENESIS, type LedgerRecord, ledgerHash } from './ledger-hash.ts';
@@ -128,7 +128,13 @@ export function ledgerWriterFor(db: Kysely<Database>): LedgerWriter {
 export async function appendBatch(scope: WorkspaceScope, events: PendingEvent[]): Promise<AppendedEvent[]> {
   return scope.transaction(async (tx, trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`consent:${tx.workspaceId}`}))`.execute(trx);
-    const head = await tx.selectFrom('consent_chain_heads').select(['seq', 'hash']).executeTakeFirst();
+    const head = await tx
+      .selectFrom('consent_chain_heads')
+      .select(['seq', 'hash', 'counted_seq'])
+      .executeTakeFirst();
+    // Events a writer without the per-day counts appended (an earlier version during an upgrade).
+    if (head && Number(head.counted_seq) < Number(head.seq))
+      await sql`${countEventsAfter(tx.workspaceId, Number(head.counted_seq), Number(head.seq))}`.execute(trx);
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? LEDGER_GENESIS;
     const rows: EventRow[] = [];
@@ -216,8 +222,9 @@ export async function appendBatch(scope: WorkspaceScope, events: PendingEvent[])
     // The per-day counts ride along with the chain head: one statement, one round trip.
     await sql`
       WITH counts AS (${dailyCounts(ws, events)})
-      INSERT INTO consent_chain_heads (workspace_id, seq, hash) VALUES (${ws}::uuid, ${seq}, ${prev})
-      ON CONFLICT (workspace_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash
+      INSERT INTO consent_chain_heads (workspace_id, seq, hash, counted_seq) VALUES (${ws}::uuid, ${seq}, ${prev}, ${seq})
+      ON CONFLICT (workspace_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
+        counted_seq = EXCLUDED.counted_seq
     `.execute(trx);
     return results;
   });
@@ -256,6 +263,33 @@ async function upsertServiceState(
       granted = EXCLUDED.granted, method = EXCLUDED.method, event_seq = EXCLUDED.event_seq,
       updated_at = EXCLUDED.updated_at
   `.execute(trx);
+}
+
+/**
+ * Adds to the per-day counts the events `after` < seq ≤ `through` already in the ledger,
+ * counted there in SQL (they are not in memory).
+ */
+function countEventsAfter(ws: string, after: number, through: number) {
+  return sql`
+    INSERT INTO consent_daily_counts (workspace_id, day, notice_key, granted, denied)
+    SELECT ${ws}::uuid, day, key, count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted)
+    FROM (${eventChoices(sql`e.workspace_id = ${ws} AND e.seq > ${after} AND e.seq <= ${through}`)}) c
+    GROUP BY day, key
+    ON CONFLICT (workspace_id, day, notice_key) DO UPDATE SET
+      granted = consent_daily_counts.granted + EXCLUDED.granted,
+      denied = consent_daily_counts.denied + EXCLUDED.denied`;
+}
+
+/** One row per notice an event granted or denied, with the event's UTC day: the unit the counts count. */
+export function eventChoices(where: RawBuilder<unknown>) {
+  return sql`SELECT (e.at AT TIME ZONE 'UTC')::date AS day, e.at, e.seq, c.key, c.granted
+    FROM consent_events e
+    CROSS JOIN LATERAL (
+      SELECT g.value AS key, true AS granted FROM jsonb_array_elements_text(e.granted) AS g(value)
+      UNION ALL
+      SELECT d.value, false FROM jsonb_array_elements_text(e.denied) AS d(value)
+    ) c
+    WHERE ${where}`;
 }
 
 /**

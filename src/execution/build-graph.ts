@@ -37,12 +37,7 @@ export interface Edge {
   toField: string;
 }
 
-export type FindingCode =
-  | 'unreachable'
-  | 'cycle'
-  | 'unknown_reference'
-  | 'nested_lookup'
-  | 'unknown_after';
+export type FindingCode = 'unreachable' | 'cycle' | 'unknown_reference' | 'nested_lookup' | 'unknown_after';
 
 /** A problem found in the datasets before any query runs. Errors stop the run. */
 export interface Finding {
