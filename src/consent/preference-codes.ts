@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Mailer } from '../mail/mailer.ts';
+import { createTranslator, type NoticeLanguage } from '../notice/i18n/translator.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import {
   addressHash,
@@ -14,12 +15,16 @@ const CODE_MINUTES = 15;
 const MAX_ATTEMPTS = 5;
 const SESSION_HOURS = 2;
 
-/** Sends a one-time code that proves the person controls the address (preference center). */
+/**
+ * Sends a one-time code that proves the person controls the address (preference center),
+ * written in the language of the page it was asked for on.
+ */
 export async function sendPreferenceCode(
   scope: WorkspaceScope,
   address: string,
   mailer: Mailer,
   now: Date,
+  lang: NoticeLanguage = 'en',
 ): Promise<boolean> {
   const secret = await workspaceSecret(scope);
   const email = normaliseAddress(address);
@@ -33,10 +38,11 @@ export async function sendPreferenceCode(
       used_at: null,
     })
     .execute();
+  const { t } = createTranslator(lang);
   const sent = await mailer.send({
     to: email,
-    subject: `Your code for your privacy preferences: ${code}`,
-    text: `Your one-time code is ${code}. It is valid for ${CODE_MINUTES} minutes.\n\nIf you did not ask for it, ignore this message.`,
+    subject: t('prefs.mailSubject', { code }),
+    text: t('prefs.mailText', { code, minutes: CODE_MINUTES }),
     kind: 'transactional',
   });
   return sent.accepted;

@@ -8,11 +8,16 @@ import { currentConsentProgram } from '../../consent/current-purposes.ts';
 import { deviceId } from '../../consent/device-id.ts';
 import { sendPreferenceCode, sessionAddress, verifyPreferenceCode } from '../../consent/preference-codes.ts';
 import { publicWorkspace } from '../../consent/public-workspace.ts';
-import { recordConsent } from '../../consent/record-consent.ts';
+import { consentMethods, recordConsent } from '../../consent/record-consent.ts';
 import { confirmSubscription, unsubscribe } from '../../consent/subscriptions.ts';
 import { checkSuppression, liftSuppressionBySubject, suppressAddresses } from '../../consent/suppression.ts';
 import { isEmailAddress } from '../../consent/workspace-secret.ts';
 import { escapeHtml } from '../../escape-html.ts';
+import { createTranslator, type NoticeLanguage, type Translator } from '../../notice/i18n/translator.ts';
+import { chooseLanguage, programNoticeLanguages } from '../../notice/notice-languages.ts';
+import { languageSwitcher } from '../../notice/notice-page.ts';
+import { languageSwitcherStyles } from '../../notice/notice-stylesheet.ts';
+import { withLang } from '../../requests/privacy-center-pages.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import type { AppEnv } from '../route.ts';
 
@@ -30,8 +35,35 @@ const SESSION = 'custodian_pref';
 
 const esc = escapeHtml;
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+/**
+ * The preference center's language, as the privacy center's: ?lang= when the program publishes
+ * in it, else Accept-Language among the published languages, else the first. Its forms and
+ * redirects carry `?lang=` on.
+ */
+interface PrefPage {
+  lang: NoticeLanguage;
+  languages: NoticeLanguage[];
+  t: Translator['t'];
+}
+
+async function prefPage(c: Context<AppEnv>, scope: WorkspaceScope): Promise<PrefPage> {
+  const { program } = await currentConsentProgram(scope);
+  const languages = programNoticeLanguages(program.doc);
+  const { lang } = chooseLanguage(c.req.query('lang'), c.req.header('accept-language'), languages);
+  c.header('Content-Language', lang);
+  c.header('Vary', 'Accept-Language');
+  return { lang, languages, t: createTranslator(lang).t };
+}
+
+/** The subscription confirmation and unsubscribe pages (/consent/…) stay English for now. */
+const english: PrefPage = { lang: 'en', languages: ['en'], t: createTranslator('en').t };
+
+/** A preference-center path in the page's language. */
+const at = (p: PrefPage, path: string) => esc(withLang(path, p.lang));
+
+function page(p: PrefPage, title: string, body: string): string {
+  const switcher = languageSwitcher(p.lang, p.languages, (l) => withLang('/privacy-center/preferences', l));
+  return `<!doctype html><html lang="${p.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>
 body{font:16px/1.5 system-ui,sans-serif;color:#111;max-width:760px;margin:32px auto;padding:0 16px}
 h1{font-size:26px}h2{font-size:20px;margin-top:32px}fieldset{border:1px solid #999;border-radius:8px;margin:12px 0;padding:12px}
@@ -41,7 +73,9 @@ input[type=email],input[type=text]{font:inherit;padding:6px;border:1px solid #55
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{border-bottom:1px solid #ccc;padding:4px 6px;text-align:start}
 .ok{background:#e7f5ec;border:1px solid #1b6b3a;padding:8px 12px;border-radius:6px}.err{background:#fdecea;border:1px solid #a4262c;padding:8px 12px;border-radius:6px}
 .row{display:flex;gap:16px;flex-wrap:wrap;align-items:center}small{color:#333}
-</style></head><body><main>${body}</main></body></html>`;
+header{--brand:#1f4e79;background:var(--brand);display:flex;padding:6px 12px;border-radius:8px}
+${languageSwitcherStyles}
+</style></head><body>${switcher ? `<header>${switcher}</header>` : ''}<main>${body}</main></body></html>`;
 }
 
 async function subjectStates(scope: WorkspaceScope, subject: string): Promise<Map<string, boolean>> {
@@ -65,18 +99,19 @@ async function serviceStates(scope: WorkspaceScope, subject: string): Promise<Ma
 }
 
 /** The services of a notice's cookie category, each a checkbox (ticked: allowed). */
-function serviceList(services: ServiceFacts[], state: Map<string, boolean>): string {
+function serviceList(p: PrefPage, services: ServiceFacts[], state: Map<string, boolean>): string {
   if (services.length === 0) return '';
   const items = services
     .map((s) => {
       const current = state.get(s.key);
-      return `<li><label><input type="checkbox" name="service_${esc(s.key)}" value="yes"${current === false ? '' : ' checked'}> ${esc(s.name)}</label> <small>${current === undefined ? '' : current ? 'Currently allowed' : 'Currently refused'}</small></li>`;
+      return `<li><label><input type="checkbox" name="service_${esc(s.key)}" value="yes"${current === false ? '' : ' checked'}> ${esc(s.name)}</label> <small>${current === undefined ? '' : esc(p.t(current ? 'prefs.currentlyAllowed' : 'prefs.currentlyRefused'))}</small></li>`;
     })
     .join('');
-  return `<p>Services (untick one to refuse it while allowing the rest):</p><ul>${items}</ul>`;
+  return `<p>${esc(p.t('prefs.services'))}</p><ul>${items}</ul>`;
 }
 
 async function choicesForm(
+  p: PrefPage,
   scope: WorkspaceScope,
   which: 'device' | 'identity',
   subject: string,
@@ -93,18 +128,25 @@ async function choicesForm(
       const own = [...purposes.services.values()].filter((s) => s.notices.includes(n.key));
       for (const s of own) shown.add(s.key);
       return `<fieldset><legend>${esc(n.name)}</legend><p>${esc(n.description)}</p><div class="row">
-<label><input type="radio" name="notice_${esc(n.key)}" value="yes"${on ? ' checked' : ''}> Allow</label>
-<label><input type="radio" name="notice_${esc(n.key)}" value="no"${on ? '' : ' checked'}> Refuse</label>
-<small>${current === undefined ? 'Not answered yet' : current ? 'Currently allowed' : 'Currently refused'}</small></div>${serviceList(own, services)}</fieldset>`;
+<label><input type="radio" name="notice_${esc(n.key)}" value="yes"${on ? ' checked' : ''}> ${esc(p.t('prefs.allow'))}</label>
+<label><input type="radio" name="notice_${esc(n.key)}" value="no"${on ? '' : ' checked'}> ${esc(p.t('prefs.refuse'))}</label>
+<small>${esc(p.t(current === undefined ? 'prefs.notAnswered' : current ? 'prefs.currentlyAllowed' : 'prefs.currentlyRefused'))}</small></div>${serviceList(p, own, services)}</fieldset>`;
     })
     .join('');
-  return `<form method="post" action="/privacy-center/preferences"><input type="hidden" name="scope" value="${which}">
+  return `<form method="post" action="${at(p, '/privacy-center/preferences')}"><input type="hidden" name="scope" value="${which}">
 <input type="hidden" name="services_shown" value="${esc([...shown].join(' '))}">${fields}
-<div class="row"><button type="submit">Save my choices</button></div></form>
-<form method="post" action="/privacy-center/preferences/withdraw"><input type="hidden" name="scope" value="${which}"><p><button class="o" type="submit">Withdraw all consent</button></p></form>`;
+<div class="row"><button type="submit">${esc(p.t('prefs.save'))}</button></div></form>
+<form method="post" action="${at(p, '/privacy-center/preferences/withdraw')}"><input type="hidden" name="scope" value="${which}"><p><button class="o" type="submit">${esc(p.t('prefs.withdraw'))}</button></p></form>`;
 }
 
-async function historyTable(scope: WorkspaceScope, subject: string): Promise<string> {
+/** How a choice was made, in the page's language (a method this version does not know: as stored). */
+function methodName(p: PrefPage, method: string): string {
+  return (consentMethods as readonly string[]).includes(method)
+    ? p.t(`prefs.method.${method as (typeof consentMethods)[number]}`)
+    : method.replace('_', ' ');
+}
+
+async function historyTable(p: PrefPage, scope: WorkspaceScope, subject: string): Promise<string> {
   const proof = await consentHistory(scope, subject);
   const { purposes } = await currentConsentProgram(scope);
   const names = (keys: string[]) => keys.map((k) => purposes.notices.get(k)?.name ?? k).join(', ') || '—';
@@ -113,14 +155,26 @@ async function historyTable(scope: WorkspaceScope, subject: string): Promise<str
       .filter(([, v]) => v === allowed)
       .map(([k]) => purposes.services.get(k)?.name ?? k)
       .join(', ') || '—';
-  if (proof.events.length === 0) return '<p>No choices recorded yet.</p>';
+  if (proof.events.length === 0) return `<p>${esc(p.t('prefs.noHistory'))}</p>`;
   const rows = proof.events
     .map(
       (e) =>
-        `<tr><td>${esc(e.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(e.method.replace('_', ' '))}${e.gpc ? ' (GPC)' : ''}</td><td>${esc(names(e.granted))}</td><td>${esc(names(e.denied))}</td><td>${esc(serviceNames(e.services, true))}</td><td>${esc(serviceNames(e.services, false))}</td></tr>`,
+        `<tr><td>${esc(e.at.replace('T', ' ').slice(0, 19))} UTC</td><td>${esc(methodName(p, e.method))}${e.gpc ? ' (GPC)' : ''}</td><td>${esc(names(e.granted))}</td><td>${esc(names(e.denied))}</td><td>${esc(serviceNames(e.services, true))}</td><td>${esc(serviceNames(e.services, false))}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>When</th><th>How</th><th>Allowed</th><th>Refused</th><th>Services allowed</th><th>Services refused</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const head = (
+    [
+      'prefs.when',
+      'prefs.how',
+      'prefs.allowed',
+      'prefs.refused',
+      'prefs.servicesAllowed',
+      'prefs.servicesRefused',
+    ] as const
+  )
+    .map((k) => `<th>${esc(p.t(k))}</th>`)
+    .join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 const formSchema = z.record(z.string(), z.string());
@@ -151,12 +205,14 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
 
   app.get('/privacy-center/preferences', async (c) => {
     const scope = await scopeOf(c);
+    const p = await prefPage(c, scope);
+    const { t } = p;
     const id = device(c);
     const email = await verified(c, scope);
-    const notice = c.req.query('saved') ? '<p class="ok" role="status">Your choices are saved.</p>' : '';
-    let identity = `<h2>Your choices for your e-mail address</h2>
-<p>Prove that an address is yours and we e-mail you a one-time code.</p>
-<form method="post" action="/privacy-center/preferences/email"><label>E-mail address <input type="email" name="email" required autocomplete="email"></label> <button type="submit">Send me a code</button></form>`;
+    const notice = c.req.query('saved') ? `<p class="ok" role="status">${esc(t('prefs.saved'))}</p>` : '';
+    let identity = `<h2>${esc(t('prefs.emailHeading'))}</h2>
+<p>${esc(t('prefs.emailIntro'))}</p>
+<form method="post" action="${at(p, '/privacy-center/preferences/email')}"><label>${esc(t('prefs.emailLabel'))} <input type="email" name="email" required autocomplete="email"></label> <button type="submit">${esc(t('prefs.sendCode'))}</button></form>`;
     if (email) {
       const [check] = await checkSuppression(scope, [email], 'marketing');
       const subs = await scope
@@ -165,21 +221,22 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
         .where('email', '=', email)
         .orderBy('list')
         .execute();
-      identity = `<h2>Your choices for ${esc(email)}</h2>${await choicesForm(scope, 'identity', `email:${email}`)}
-<h3>Marketing e-mail</h3><p>${subs.length ? subs.map((s) => `${esc(s.list)}: ${esc(s.status)}`).join('<br>') : 'No subscriptions.'}</p>
-<form method="post" action="/privacy-center/preferences/suppression">${
+      identity = `<h2>${esc(t('prefs.choicesFor', { email }))}</h2>${await choicesForm(p, scope, 'identity', `email:${email}`)}
+<h3>${esc(t('prefs.marketing'))}</h3><p>${subs.length ? subs.map((s) => `${esc(s.list)}: ${esc(t(`prefs.subscription.${s.status}`))}`).join('<br>') : esc(t('prefs.noSubscriptions'))}</p>
+<form method="post" action="${at(p, '/privacy-center/preferences/suppression')}">${
         check?.allowed
-          ? '<input type="hidden" name="action" value="stop"><button type="submit">Stop all marketing e-mail</button>'
-          : '<p>All marketing e-mail to this address is blocked.</p><input type="hidden" name="action" value="resume"><button class="o" type="submit">Allow marketing e-mail again</button>'
+          ? `<input type="hidden" name="action" value="stop"><button type="submit">${esc(t('prefs.stopMarketing'))}</button>`
+          : `<p>${esc(t('prefs.blocked'))}</p><input type="hidden" name="action" value="resume"><button class="o" type="submit">${esc(t('prefs.resumeMarketing'))}</button>`
       }</form>
-<h3>History for ${esc(email)}</h3>${await historyTable(scope, `email:${email}`)}
-<form method="post" action="/privacy-center/preferences/signout"><p><button class="o" type="submit">Sign out</button></p></form>`;
+<h3>${esc(t('prefs.historyFor', { email }))}</h3>${await historyTable(p, scope, `email:${email}`)}
+<form method="post" action="${at(p, '/privacy-center/preferences/signout')}"><p><button class="o" type="submit">${esc(t('prefs.signOut'))}</button></p></form>`;
     }
     return c.html(
       page(
-        'Privacy preferences',
-        `<h1>Privacy preferences</h1>${notice}<h2>Your choices on this device</h2>${await choicesForm(scope, 'device', `device:${id}`)}
-<h3>History on this device</h3>${await historyTable(scope, `device:${id}`)}${identity}`,
+        p,
+        t('prefs.title'),
+        `<h1>${esc(t('prefs.title'))}</h1>${notice}<h2>${esc(t('prefs.device'))}</h2>${await choicesForm(p, scope, 'device', `device:${id}`)}
+<h3>${esc(t('prefs.deviceHistory'))}</h3>${await historyTable(p, scope, `device:${id}`)}${identity}`,
       ),
     );
   });
@@ -187,9 +244,11 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
   const save = async (c: Context<AppEnv>, all?: false) => {
     const services = c.get('services');
     const scope = await scopeOf(c);
+    const p = await prefPage(c, scope);
     const form = await readForm(c);
     const email = form.scope === 'identity' ? await verified(c, scope) : undefined;
-    if (form.scope === 'identity' && !email) return c.redirect('/privacy-center/preferences', 303);
+    if (form.scope === 'identity' && !email)
+      return c.redirect(withLang('/privacy-center/preferences', p.lang), 303);
     const subject = email ? `email:${email}` : `device:${device(c)}`;
     const { program, purposes } = await currentConsentProgram(scope);
     const notices = program.doc.consent_notices.filter((n) => email || n.cookie_category);
@@ -219,7 +278,7 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
         { ip: clientAddress(c), userAgent: c.req.header('user-agent') },
       );
     }
-    return c.redirect('/privacy-center/preferences?saved=1', 303);
+    return c.redirect(withLang('/privacy-center/preferences?saved=1', p.lang), 303);
   };
   app.post('/privacy-center/preferences', (c) => save(c));
   app.post('/privacy-center/preferences/withdraw', (c) => save(c, false));
@@ -227,24 +286,28 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
   app.post('/privacy-center/preferences/email', async (c) => {
     const services = c.get('services');
     const scope = await scopeOf(c);
+    const p = await prefPage(c, scope);
+    const { t } = p;
     const form = await readForm(c);
     const email = form.email?.trim() ?? '';
     if (!isEmailAddress(email)) {
       return c.html(
         page(
-          'Privacy preferences',
-          `<h1>Privacy preferences</h1><p class="err" role="alert">“${esc(email)}” is not an e-mail address.</p><p><a href="/privacy-center/preferences">Back</a></p>`,
+          p,
+          t('prefs.title'),
+          `<h1>${esc(t('prefs.title'))}</h1><p class="err" role="alert">${esc(t('prefs.notAnEmail', { email }))}</p><p><a href="${at(p, '/privacy-center/preferences')}">${esc(t('prefs.back'))}</a></p>`,
         ),
         422,
       );
     }
-    await sendPreferenceCode(scope, email, services.mailer, services.clock());
+    await sendPreferenceCode(scope, email, services.mailer, services.clock(), p.lang);
     return c.html(
       page(
-        'Enter your code',
-        `<h1>Enter your code</h1><p>If ${esc(email)} can receive mail, a 6-digit code is on its way.</p>
-<form method="post" action="/privacy-center/preferences/verify"><input type="hidden" name="email" value="${esc(email)}">
-<label>Code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}"></label> <button type="submit">Verify</button></form>`,
+        p,
+        t('prefs.codeTitle'),
+        `<h1>${esc(t('prefs.codeTitle'))}</h1><p>${esc(t('prefs.codeSent', { email }))}</p>
+<form method="post" action="${at(p, '/privacy-center/preferences/verify')}"><input type="hidden" name="email" value="${esc(email)}">
+<label>${esc(t('prefs.codeLabel'))} <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}"></label> <button type="submit">${esc(t('prefs.verify'))}</button></form>`,
       ),
     );
   });
@@ -252,13 +315,16 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
   app.post('/privacy-center/preferences/verify', async (c) => {
     const services = c.get('services');
     const scope = await scopeOf(c);
+    const p = await prefPage(c, scope);
+    const { t } = p;
     const form = await readForm(c);
     const token = await verifyPreferenceCode(scope, form.email ?? '', form.code ?? '', services.clock());
     if (!token) {
       return c.html(
         page(
-          'Code not accepted',
-          `<h1>Code not accepted</h1><p class="err" role="alert">The code is wrong or has expired.</p><p><a href="/privacy-center/preferences">Start again</a></p>`,
+          p,
+          t('prefs.codeRejectedTitle'),
+          `<h1>${esc(t('prefs.codeRejectedTitle'))}</h1><p class="err" role="alert">${esc(t('prefs.codeRejected'))}</p><p><a href="${at(p, '/privacy-center/preferences')}">${esc(t('prefs.startAgain'))}</a></p>`,
         ),
         400,
       );
@@ -269,14 +335,15 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
       sameSite: 'Strict',
       maxAge: 7200,
     });
-    return c.redirect('/privacy-center/preferences', 303);
+    return c.redirect(withLang('/privacy-center/preferences', p.lang), 303);
   });
 
   app.post('/privacy-center/preferences/suppression', async (c) => {
     const services = c.get('services');
     const scope = await scopeOf(c);
+    const p = await prefPage(c, scope);
     const email = await verified(c, scope);
-    if (!email) return c.redirect('/privacy-center/preferences', 303);
+    if (!email) return c.redirect(withLang('/privacy-center/preferences', p.lang), 303);
     const form = await readForm(c);
     // Only the person, proven by the code, lifts a suppression: no API call can.
     if (form.action === 'resume') await liftSuppressionBySubject(scope, email);
@@ -287,16 +354,18 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
         { reason: 'preference_center', source: 'subject' },
         services.clock(),
       );
-    return c.redirect('/privacy-center/preferences?saved=1', 303);
+    return c.redirect(withLang('/privacy-center/preferences?saved=1', p.lang), 303);
   });
 
-  app.post('/privacy-center/preferences/signout', (c) => {
+  app.post('/privacy-center/preferences/signout', async (c) => {
+    const p = await prefPage(c, await scopeOf(c));
     setCookie(c, SESSION, '', { path: '/privacy-center', maxAge: 0 });
-    return c.redirect('/privacy-center/preferences', 303);
+    return c.redirect(withLang('/privacy-center/preferences', p.lang), 303);
   });
 
   const tokenPage = (title: string, text: string, action: string, token: string, site: string) =>
     page(
+      english,
       title,
       `<h1>${esc(title)}</h1><p>${esc(text)}</p><form method="post" action="${action}?s=${esc(site)}&amp;t=${esc(token)}"><button type="submit">${esc(title)}</button></form>`,
     );
@@ -318,6 +387,7 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
     if (!done)
       return c.html(
         page(
+          english,
           'Link not valid',
           '<h1>Link not valid</h1><p>This confirmation link was already used or is not valid.</p>',
         ),
@@ -325,6 +395,7 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
       );
     return c.html(
       page(
+        english,
         'Subscribed',
         `<h1>Subscribed</h1><p class="ok" role="status">You are subscribed to ${esc(done.list)}. Every e-mail has a link to unsubscribe.</p>`,
       ),
@@ -348,11 +419,12 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
     const done = await unsubscribe(scope, c.req.query('t') ?? '', c.get('services').clock());
     if (!done)
       return c.html(
-        page('Link not valid', '<h1>Link not valid</h1><p>This unsubscribe link is not valid.</p>'),
+        page(english, 'Link not valid', '<h1>Link not valid</h1><p>This unsubscribe link is not valid.</p>'),
         400,
       );
     return c.html(
       page(
+        english,
         'Unsubscribed',
         `<h1>Unsubscribed</h1><p class="ok" role="status">You will receive no more ${esc(done.list)} e-mails.</p>`,
       ),
