@@ -53,7 +53,7 @@ describe('privacy center in a real browser, with the job queue and a real shop d
       erasurePolicy: crashTestPolicy,
       packageDir,
     });
-    await api('POST', '/api/programs', await requestProgramBundle());
+    await api('POST', '/api/programs', await requestProgramBundle({ notice: { languages: ['en', 'de'] } }));
     await api('PUT', '/api/requests/settings', { manual_approval: { access: true, erasure: true } });
     userDataDir = await mkdtemp(path.join(tmpdir(), 'custodian-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {
@@ -98,6 +98,21 @@ describe('privacy center in a real browser, with the job queue and a real shop d
     await summary.waitFor();
     await summary.getByRole('link', { name: /Enter your email address/ }).click();
     assert.equal(await page.getByLabel('Your email address').getAttribute('aria-invalid'), 'true');
+  });
+
+  test('the language switcher leads to the German form, whose errors are German too', async () => {
+    await page.goto(`${server.url}/privacy-center`);
+    await page.getByRole('link', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { name: 'Datenschutzanfrage stellen' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'de');
+    await page.getByRole('button', { name: 'Anfrage senden' }).click();
+    const summary = page.getByRole('alert');
+    await summary.waitFor();
+    await summary.getByRole('link', { name: /Geben Sie Ihre E-Mail-Adresse ein/ }).click();
+    assert.equal(
+      await page.getByLabel('Ihre E-Mail-Adresse', { exact: true }).getAttribute('aria-invalid'),
+      'true',
+    );
   });
 
   test('access: submit, verify the emailed code, reviewer approves, the package link downloads once', async () => {
