@@ -1,7 +1,9 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { api, download, query } from '../api.ts';
+import { TextField } from '../components/form.tsx';
 import { Badge, Card, PageHeader, Pager } from '../components/layout.tsx';
 import { Async, Empty, FormError } from '../components/states.tsx';
+import { actionsColumn, DataTable } from '../components/table.tsx';
 import { formatDateTime, humanize, timeLeft } from '../format.ts';
 import { setSearch, useLocation } from '../router.tsx';
 import { roleAtLeast, useSession } from '../session.ts';
@@ -80,15 +82,17 @@ function AuditLog() {
     setCursors([]);
     setFilters(draft);
   };
-  const field = (name: keyof typeof draft, label: string, props: Record<string, string> = {}) => (
-    <label>
-      {label}
-      <input
-        value={draft[name]}
-        onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
-        {...props}
-      />
-    </label>
+  const field = (
+    name: keyof typeof draft,
+    label: string,
+    props: { placeholder?: string; size?: number; type?: string } = {},
+  ) => (
+    <TextField
+      label={label}
+      value={draft[name]}
+      onChange={(value) => setDraft({ ...draft, [name]: value })}
+      {...props}
+    />
   );
   return (
     <Card
@@ -115,69 +119,57 @@ function AuditLog() {
       }
     >
       <form className="row" onSubmit={apply} aria-label="Filter the audit log">
-        {field('actor', 'Actor', { placeholder: 'key:… or user:…', size: '16' })}
-        {field('action', 'Action', { placeholder: 'request.* or consent.history.read', size: '20' })}
-        {field('object', 'Object', { placeholder: 'type or type:id', size: '16' })}
+        {field('actor', 'Actor', { placeholder: 'key:… or user:…', size: 16 })}
+        {field('action', 'Action', { placeholder: 'request.* or consent.history.read', size: 20 })}
+        {field('object', 'Object', { placeholder: 'type or type:id', size: 16 })}
         {field('from', 'From', { type: 'date' })}
         {field('to', 'To', { type: 'date' })}
         <button type="submit">Filter</button>
       </form>
       <Async loaded={loaded} feature="Audit log">
-        {({ entries, next_cursor }) =>
-          entries.length === 0 ? (
-            <Empty title="No entries match">
-              Every action and every read of personal data is recorded here.
-            </Empty>
-          ) : (
-            <div className="table-wrap" style={{ marginTop: '0.75rem' }}>
-              <table>
-                <caption className="sr-only">Audit entries, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">When</th>
-                    <th scope="col">Actor</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Object</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {entries.map((e) => (
-                    <tr key={e.seq}>
-                      <td>{e.seq}</td>
-                      <td>{formatDateTime(e.at)}</td>
-                      <td className="small">
-                        {e.actor}
-                        {e.role && <div className="muted">{e.role}</div>}
-                      </td>
-                      <td>
-                        <code>{e.action}</code>
-                      </td>
-                      <td className="small">
-                        {e.object_type}
-                        {e.object_id && (
-                          <div className="muted">
-                            <code>
-                              {e.object_id.length > 20 ? `${e.object_id.slice(0, 20)}…` : e.object_id}
-                            </code>
-                          </div>
-                        )}
-                      </td>
-                      <td className="small">
-                        {e.reason && <div>{e.reason}</div>}
-                        {e.details && Object.keys(e.details).length > 0 && (
-                          <code>{JSON.stringify(e.details).slice(0, 120)}</code>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager cursors={cursors} nextCursor={next_cursor} onChange={setCursors} />
-            </div>
-          )
-        }
+        {({ entries, next_cursor }) => (
+          <DataTable
+            items={entries}
+            columns={['#', 'When', 'Actor', 'Action', 'Object', 'Details']}
+            caption="Audit entries, newest first"
+            empty={
+              <Empty title="No entries match">
+                Every action and every read of personal data is recorded here.
+              </Empty>
+            }
+            wrap
+            style={{ marginTop: '0.75rem' }}
+            footer={<Pager cursors={cursors} nextCursor={next_cursor} onChange={setCursors} />}
+          >
+            {(e) => (
+              <tr key={e.seq}>
+                <td>{e.seq}</td>
+                <td>{formatDateTime(e.at)}</td>
+                <td className="small">
+                  {e.actor}
+                  {e.role && <div className="muted">{e.role}</div>}
+                </td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td className="small">
+                  {e.object_type}
+                  {e.object_id && (
+                    <div className="muted">
+                      <code>{e.object_id.length > 20 ? `${e.object_id.slice(0, 20)}…` : e.object_id}</code>
+                    </div>
+                  )}
+                </td>
+                <td className="small">
+                  {e.reason && <div>{e.reason}</div>}
+                  {e.details && Object.keys(e.details).length > 0 && (
+                    <code>{JSON.stringify(e.details).slice(0, 120)}</code>
+                  )}
+                </td>
+              </tr>
+            )}
+          </DataTable>
+        )}
       </Async>
     </Card>
   );
@@ -276,45 +268,32 @@ function AccessGrants() {
 
 function GrantTable({ grants, action }: { grants: Grant[]; action?: (g: Grant) => ReactNode }) {
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Staff</th>
-          <th scope="col">Customer</th>
-          <th scope="col">Scope</th>
-          <th scope="col">State</th>
-          <th scope="col">Ends</th>
-          {action && (
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          )}
+    <DataTable
+      items={grants}
+      columns={['Staff', 'Customer', 'Scope', 'State', 'Ends', !!action && actionsColumn]}
+    >
+      {(g) => (
+        <tr key={g.id}>
+          <td>{g.staff_id}</td>
+          <td>{g.customer_key}</td>
+          <td className="small">
+            {g.mode} · {g.systems.join(', ') || 'all systems'} · ticket {g.ticket}
+          </td>
+          <td>
+            <Badge tone={g.state === 'active' ? 'good' : g.state === 'denied' ? 'bad' : 'neutral'}>
+              {g.state}
+            </Badge>
+            {g.decided_by && <div className="small muted">by {g.decided_by}</div>}
+          </td>
+          <td>
+            {g.expires_at
+              ? `${formatDateTime(g.expires_at)}${g.state === 'active' ? ` (${g.hours_left} h left)` : ''}`
+              : '—'}
+          </td>
+          {action && <td>{action(g)}</td>}
         </tr>
-      </thead>
-      <tbody>
-        {grants.map((g) => (
-          <tr key={g.id}>
-            <td>{g.staff_id}</td>
-            <td>{g.customer_key}</td>
-            <td className="small">
-              {g.mode} · {g.systems.join(', ') || 'all systems'} · ticket {g.ticket}
-            </td>
-            <td>
-              <Badge tone={g.state === 'active' ? 'good' : g.state === 'denied' ? 'bad' : 'neutral'}>
-                {g.state}
-              </Badge>
-              {g.decided_by && <div className="small muted">by {g.decided_by}</div>}
-            </td>
-            <td>
-              {g.expires_at
-                ? `${formatDateTime(g.expires_at)}${g.state === 'active' ? ` (${g.hours_left} h left)` : ''}`
-                : '—'}
-            </td>
-            {action && <td>{action(g)}</td>}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      )}
+    </DataTable>
   );
 }
 
@@ -344,74 +323,64 @@ function SubprocessorChanges() {
   return (
     <Card title="Sub-processor changes">
       <Async loaded={loaded} feature="Sub-processor changes">
-        {({ changes }) =>
-          changes.length === 0 ? (
-            <Empty title="No sub-processor changes announced">
-              Add or change a processor in <code>custodian.yaml</code> and push: customers are notified and
-              can object before it takes effect.
-            </Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Processor</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">Objection window</th>
-                  <th scope="col">Objections</th>
-                </tr>
-              </thead>
-              <tbody>
-                {changes.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <strong>{c.processor_key}</strong>
-                      {c.description && <div className="small muted">{c.description}</div>}
-                    </td>
-                    <td>
-                      {c.kind === 'replace' ? `replaces ${c.replaces_key}` : 'new sub-processor'} ·{' '}
-                      <Badge
-                        tone={
-                          c.status === 'activated' ? 'good' : c.status === 'withdrawn' ? 'neutral' : 'info'
-                        }
-                      >
-                        {c.status}
-                      </Badge>
-                      {c.notices.length > 0 && (
-                        <div className="small muted">{c.notices.length} customers notified</div>
-                      )}
-                    </td>
-                    <td>
-                      {c.objection_deadline ? (
-                        <>
-                          {formatDateTime(c.objection_deadline)}
-                          <div className="small">
-                            {c.window_open ? (
-                              <Badge tone="warn">{timeLeft(c.objection_deadline).text}</Badge>
-                            ) : (
-                              <Badge>closed</Badge>
-                            )}
-                          </div>
-                        </>
-                      ) : (
-                        <span className="muted">not notified yet ({c.window_days} days once sent)</span>
-                      )}
-                    </td>
-                    <td className="small">
-                      {c.objections.length === 0
-                        ? 'none'
-                        : c.objections.map((o) => (
-                            <div key={`${o.customer_key}:${o.recorded_at}`}>
-                              <Badge tone="bad">{o.customer_key}</Badge> {o.reason ?? ''}{' '}
-                              <span className="muted">({o.via})</span>
-                            </div>
-                          ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {({ changes }) => (
+          <DataTable
+            items={changes}
+            columns={['Processor', 'Change', 'Objection window', 'Objections']}
+            empty={
+              <Empty title="No sub-processor changes announced">
+                Add or change a processor in <code>custodian.yaml</code> and push: customers are notified and
+                can object before it takes effect.
+              </Empty>
+            }
+          >
+            {(c) => (
+              <tr key={c.id}>
+                <td>
+                  <strong>{c.processor_key}</strong>
+                  {c.description && <div className="small muted">{c.description}</div>}
+                </td>
+                <td>
+                  {c.kind === 'replace' ? `replaces ${c.replaces_key}` : 'new sub-processor'} ·{' '}
+                  <Badge
+                    tone={c.status === 'activated' ? 'good' : c.status === 'withdrawn' ? 'neutral' : 'info'}
+                  >
+                    {c.status}
+                  </Badge>
+                  {c.notices.length > 0 && (
+                    <div className="small muted">{c.notices.length} customers notified</div>
+                  )}
+                </td>
+                <td>
+                  {c.objection_deadline ? (
+                    <>
+                      {formatDateTime(c.objection_deadline)}
+                      <div className="small">
+                        {c.window_open ? (
+                          <Badge tone="warn">{timeLeft(c.objection_deadline).text}</Badge>
+                        ) : (
+                          <Badge>closed</Badge>
+                        )}
+                      </div>
+                    </>
+                  ) : (
+                    <span className="muted">not notified yet ({c.window_days} days once sent)</span>
+                  )}
+                </td>
+                <td className="small">
+                  {c.objections.length === 0
+                    ? 'none'
+                    : c.objections.map((o) => (
+                        <div key={`${o.customer_key}:${o.recorded_at}`}>
+                          <Badge tone="bad">{o.customer_key}</Badge> {o.reason ?? ''}{' '}
+                          <span className="muted">({o.via})</span>
+                        </div>
+                      ))}
+                </td>
+              </tr>
+            )}
+          </DataTable>
+        )}
       </Async>
     </Card>
   );
@@ -436,54 +405,46 @@ function Breaches() {
   return (
     <Card title="Breach register">
       <Async loaded={loaded} feature="Breach register">
-        {({ breaches }) =>
-          breaches.length === 0 ? (
-            <Empty title="No breaches recorded">
-              Record a personal data breach as soon as you are aware of it: the 72-hour clock to notify the
-              authority (GDPR Art. 33) starts then.
-            </Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Breach</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Aware since</th>
-                  <th scope="col">Authority notification</th>
+        {({ breaches }) => (
+          <DataTable
+            items={breaches}
+            columns={['Breach', 'Status', 'Aware since', 'Authority notification']}
+            empty={
+              <Empty title="No breaches recorded">
+                Record a personal data breach as soon as you are aware of it: the 72-hour clock to notify the
+                authority (GDPR Art. 33) starts then.
+              </Empty>
+            }
+          >
+            {(b) => {
+              const left = b.hours_left === null ? undefined : timeLeft(b.due_at);
+              return (
+                <tr key={b.id}>
+                  <td>
+                    <strong>{b.title}</strong>
+                    <div className="small muted">{b.nature}</div>
+                  </td>
+                  <td>
+                    <Badge tone={b.status === 'open' ? 'warn' : 'neutral'}>{humanize(b.status)}</Badge>
+                  </td>
+                  <td>{formatDateTime(b.became_aware_at)}</td>
+                  <td>
+                    {b.authority_notified_at ? (
+                      <Badge tone={b.late_notification ? 'warn' : 'good'}>
+                        notified {formatDateTime(b.authority_notified_at)}
+                        {b.late_notification ? ' (late: reasons needed)' : ''}
+                      </Badge>
+                    ) : left ? (
+                      <Badge tone={left.overdue ? 'bad' : 'warn'}>72-hour clock: {left.text}</Badge>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {breaches.map((b) => {
-                  const left = b.hours_left === null ? undefined : timeLeft(b.due_at);
-                  return (
-                    <tr key={b.id}>
-                      <td>
-                        <strong>{b.title}</strong>
-                        <div className="small muted">{b.nature}</div>
-                      </td>
-                      <td>
-                        <Badge tone={b.status === 'open' ? 'warn' : 'neutral'}>{humanize(b.status)}</Badge>
-                      </td>
-                      <td>{formatDateTime(b.became_aware_at)}</td>
-                      <td>
-                        {b.authority_notified_at ? (
-                          <Badge tone={b.late_notification ? 'warn' : 'good'}>
-                            notified {formatDateTime(b.authority_notified_at)}
-                            {b.late_notification ? ' (late: reasons needed)' : ''}
-                          </Badge>
-                        ) : left ? (
-                          <Badge tone={left.overdue ? 'bad' : 'warn'}>72-hour clock: {left.text}</Badge>
-                        ) : (
-                          '—'
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )
-        }
+              );
+            }}
+          </DataTable>
+        )}
       </Async>
     </Card>
   );

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { api, query } from '../api.ts';
+import { SelectField } from '../components/form.tsx';
 import { Badge, Card, Modal, PageHeader } from '../components/layout.tsx';
 import { Async, Empty, FormError } from '../components/states.tsx';
+import { DataTable } from '../components/table.tsx';
 import { formatDate, formatDateTime, humanize } from '../format.ts';
 import { roleAtLeast, useSession } from '../session.ts';
 import { useAction, useApi } from '../use-api.ts';
@@ -119,43 +121,32 @@ export default function Notice() {
           ) : (
             <>
               <Card title="Versions">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Version</th>
-                      <th scope="col">Effective</th>
-                      <th scope="col">Published</th>
-                      <th scope="col">Change</th>
-                      <th scope="col">Program</th>
+                <DataTable items={list} columns={['Version', 'Effective', 'Published', 'Change', 'Program']}>
+                  {(v) => (
+                    <tr key={v.version}>
+                      <td>
+                        <strong>v{v.version}</strong>
+                      </td>
+                      <td>{formatDate(v.effectiveDate)}</td>
+                      <td>
+                        {formatDateTime(v.publishedAt)}
+                        <div className="small muted">{v.publishedBy}</div>
+                      </td>
+                      <td>
+                        {v.version === list.at(-1)?.version ? (
+                          <Badge>first version</Badge>
+                        ) : v.material ? (
+                          <Badge tone="warn">material · {plural(v.changes.length, 'change')}</Badge>
+                        ) : (
+                          <Badge tone="neutral">{plural(v.changes.length, 'minor change')}</Badge>
+                        )}
+                      </td>
+                      <td className="small">
+                        v{v.programVersion} · <code>{v.contentHash.slice(0, 10)}</code>
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((v) => (
-                      <tr key={v.version}>
-                        <td>
-                          <strong>v{v.version}</strong>
-                        </td>
-                        <td>{formatDate(v.effectiveDate)}</td>
-                        <td>
-                          {formatDateTime(v.publishedAt)}
-                          <div className="small muted">{v.publishedBy}</div>
-                        </td>
-                        <td>
-                          {v.version === list.at(-1)?.version ? (
-                            <Badge>first version</Badge>
-                          ) : v.material ? (
-                            <Badge tone="warn">material · {plural(v.changes.length, 'change')}</Badge>
-                          ) : (
-                            <Badge tone="neutral">{plural(v.changes.length, 'minor change')}</Badge>
-                          )}
-                        </td>
-                        <td className="small">
-                          v{v.programVersion} · <code>{v.contentHash.slice(0, 10)}</code>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  )}
+                </DataTable>
               </Card>
               <DiffPicker key={list[0]?.version} versions={list} />
               <Notifications />
@@ -174,23 +165,14 @@ function DiffPicker({ versions }: { versions: NoticeVersion[] }) {
   const diff = useApi<{ changes: ClassifiedChange[]; material?: boolean }>(
     from === to ? null : `/privacy/diff${query({ from, to, format: 'json' })}`,
   );
-  const select = (label: string, value: string, set: (v: string) => void) => (
-    <label>
-      {label}
-      <select value={value} onChange={(e) => set(e.target.value)}>
-        {versions.map((v) => (
-          <option key={v.version} value={v.version}>
-            v{v.version} ({formatDate(v.effectiveDate)})
-          </option>
-        ))}
-      </select>
-    </label>
+  const options = versions.map(
+    (v) => [String(v.version), `v${v.version} (${formatDate(v.effectiveDate)})`] as const,
   );
   return (
     <Card title="Compare versions">
       <div className="filters">
-        {select('From', from, setFrom)}
-        {select('To', to, setTo)}
+        <SelectField label="From" value={from} onChange={setFrom} options={options} />
+        <SelectField label="To" value={to} onChange={setTo} options={options} />
       </div>
       {from === to ? (
         <p className="muted">Choose two different versions to see what changed.</p>
@@ -308,41 +290,28 @@ function Notifications() {
         </p>
       ) : (
         <Async loaded={loaded} feature="Notification log">
-          {({ notifications }) =>
-            notifications.length === 0 ? (
-              <p className="muted">No one has been notified yet: only material changes are sent.</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Version</th>
-                    <th scope="col">Recipient</th>
-                    <th scope="col">Audience</th>
-                    <th scope="col">Language</th>
-                    <th scope="col">Delivery</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {notifications.map((n) => (
-                    <tr key={n.id}>
-                      <td>v{n.noticeVersion}</td>
-                      <td>{n.recipient}</td>
-                      <td>{n.customerKey ? `customer ${n.customerKey}` : humanize(n.audience)}</td>
-                      <td>{n.lang ?? '—'}</td>
-                      <td>
-                        <Badge
-                          tone={n.status === 'sent' ? 'good' : n.status === 'failed' ? 'bad' : 'neutral'}
-                        >
-                          {n.status}
-                        </Badge>
-                        {n.lastError && <div className="small bad-text">{n.lastError}</div>}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
+          {({ notifications }) => (
+            <DataTable
+              items={notifications}
+              columns={['Version', 'Recipient', 'Audience', 'Language', 'Delivery']}
+              empty={<p className="muted">No one has been notified yet: only material changes are sent.</p>}
+            >
+              {(n) => (
+                <tr key={n.id}>
+                  <td>v{n.noticeVersion}</td>
+                  <td>{n.recipient}</td>
+                  <td>{n.customerKey ? `customer ${n.customerKey}` : humanize(n.audience)}</td>
+                  <td>{n.lang ?? '—'}</td>
+                  <td>
+                    <Badge tone={n.status === 'sent' ? 'good' : n.status === 'failed' ? 'bad' : 'neutral'}>
+                      {n.status}
+                    </Badge>
+                    {n.lastError && <div className="small bad-text">{n.lastError}</div>}
+                  </td>
+                </tr>
+              )}
+            </DataTable>
+          )}
         </Async>
       )}
     </Card>

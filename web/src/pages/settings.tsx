@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
+import { SelectField, TextField } from '../components/form.tsx';
 import { Badge, Card, PageHeader } from '../components/layout.tsx';
 import { Async, Empty, FormError } from '../components/states.tsx';
+import { actionsColumn, DataTable } from '../components/table.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
 import { type Role, roleAtLeast, useSession } from '../session.ts';
 import { useAction, useApi } from '../use-api.ts';
@@ -12,6 +14,9 @@ const roles: { role: Role; what: string }[] = [
   { role: 'reviewer', what: 'work requests, see identities, record consent' },
   { role: 'auditor', what: 'read-only: records, logs, exports' },
 ];
+
+/** The roles as drop-down options. */
+const roleOptions = (list: typeof roles) => list.map((r) => [r.role, r.role] as const);
 
 export default function Settings() {
   const session = useSession();
@@ -113,96 +118,71 @@ function Users() {
   return (
     <Card title="Users and invitations">
       <Async loaded={loaded} feature="Console users">
-        {({ users }) =>
-          users.length === 0 ? (
-            <Empty title="No console users yet">
-              Invite your privacy team below: each person sets a password from the emailed link and signs in
-              with their email.
-            </Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">State</th>
-                  {isOwner && (
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
+        {({ users }) => (
+          <DataTable
+            items={users}
+            columns={['Person', 'Role', 'Last sign-in', 'State', isOwner && actionsColumn]}
+            empty={
+              <Empty title="No console users yet">
+                Invite your privacy team below: each person sets a password from the emailed link and signs in
+                with their email.
+              </Empty>
+            }
+          >
+            {(u) => (
+              <tr key={u.id}>
+                <td>
+                  {u.name ?? u.email}
+                  <div className="small muted">{u.email}</div>
+                </td>
+                <td>
+                  {isOwner ? (
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      value={u.role}
+                      onChange={(e) => void update.run(u.id, { role: e.target.value as Role })}
+                    >
+                      {roles.map((r) => (
+                        <option key={r.role} value={r.role}>
+                          {r.role}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    u.role
                   )}
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.id}>
-                    <td>
-                      {u.name ?? u.email}
-                      <div className="small muted">{u.email}</div>
-                    </td>
-                    <td>
-                      {isOwner ? (
-                        <select
-                          aria-label={`Role of ${u.email}`}
-                          value={u.role}
-                          onChange={(e) => void update.run(u.id, { role: e.target.value as Role })}
-                        >
-                          {roles.map((r) => (
-                            <option key={r.role} value={r.role}>
-                              {r.role}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        u.role
-                      )}
-                    </td>
-                    <td>{formatDateTime(u.last_sign_in_at)}</td>
-                    <td>
-                      {u.disabled_at ? (
-                        <Badge tone="bad">disabled</Badge>
-                      ) : u.locked_until && new Date(u.locked_until) > new Date() ? (
-                        <Badge tone="warn">locked</Badge>
-                      ) : (
-                        <Badge tone="good">active</Badge>
-                      )}
-                    </td>
-                    {isOwner && (
-                      <td>
-                        <button
-                          type="button"
-                          onClick={() => void update.run(u.id, { disabled: !u.disabled_at })}
-                        >
-                          {u.disabled_at ? 'Enable' : 'Disable'}
-                          <span className="sr-only"> {u.email}</span>
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+                </td>
+                <td>{formatDateTime(u.last_sign_in_at)}</td>
+                <td>
+                  {u.disabled_at ? (
+                    <Badge tone="bad">disabled</Badge>
+                  ) : u.locked_until && new Date(u.locked_until) > new Date() ? (
+                    <Badge tone="warn">locked</Badge>
+                  ) : (
+                    <Badge tone="good">active</Badge>
+                  )}
+                </td>
+                {isOwner && (
+                  <td>
+                    <button type="button" onClick={() => void update.run(u.id, { disabled: !u.disabled_at })}>
+                      {u.disabled_at ? 'Enable' : 'Disable'}
+                      <span className="sr-only"> {u.email}</span>
+                    </button>
+                  </td>
+                )}
+              </tr>
+            )}
+          </DataTable>
+        )}
       </Async>
       <form className="row" onSubmit={submit} style={{ marginTop: '0.75rem' }} aria-label="Invite a user">
-        <label>
-          Email
-          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label>
-          Role
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles
-              .filter((r) => roleAtLeast(session.role, r.role))
-              .map((r) => (
-                <option key={r.role} value={r.role}>
-                  {r.role}
-                </option>
-              ))}
-          </select>
-        </label>
+        <TextField label="Email" type="email" required value={email} onChange={setEmail} />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(v) => setRole(v as Role)}
+          options={roleOptions(roles.filter((r) => roleAtLeast(session.role, r.role)))}
+        />
         <button type="submit" className="primary" disabled={invite.busy}>
           Invite
         </button>
@@ -258,50 +238,36 @@ function ApiKeys({ canCreate }: { canCreate: boolean }) {
       <FormError error={create.error ?? revoke.error} />
       <Async loaded={loaded} feature="API keys">
         {({ keys }) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
+          <DataTable items={keys} columns={['Name', 'Role', 'Key', 'Created', 'Last used', actionsColumn]}>
+            {(k) => (
+              <tr key={k.id}>
+                <td>{k.name}</td>
+                <td>{k.role}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{formatDate(k.created_at)}</td>
+                <td>{formatDateTime(k.last_used_at)}</td>
+                <td>
+                  {k.revoked_at ? (
+                    <Badge>revoked</Badge>
+                  ) : canCreate ? (
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => {
+                        // Revoking the key this console signed in with ends this session too.
+                        if (confirm(`Revoke the key “${k.name}”? Anything using it stops working at once.`))
+                          void revoke.run(k.id);
+                      }}
+                    >
+                      Revoke<span className="sr-only"> {k.name}</span>
+                    </button>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>{k.role}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{formatDate(k.created_at)}</td>
-                  <td>{formatDateTime(k.last_used_at)}</td>
-                  <td>
-                    {k.revoked_at ? (
-                      <Badge>revoked</Badge>
-                    ) : canCreate ? (
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => {
-                          // Revoking the key this console signed in with ends this session too.
-                          if (confirm(`Revoke the key “${k.name}”? Anything using it stops working at once.`))
-                            void revoke.run(k.id);
-                        }}
-                      >
-                        Revoke<span className="sr-only"> {k.name}</span>
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         )}
       </Async>
       {canCreate && (
@@ -314,26 +280,20 @@ function ApiKeys({ canCreate }: { canCreate: boolean }) {
             void create.run();
           }}
         >
-          <label>
-            Key name
-            <input
-              required
-              maxLength={100}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="CI deploy"
-            />
-          </label>
-          <label>
-            Role
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {roles.map((r) => (
-                <option key={r.role} value={r.role}>
-                  {r.role}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TextField
+            label="Key name"
+            required
+            maxLength={100}
+            value={name}
+            onChange={setName}
+            placeholder="CI deploy"
+          />
+          <SelectField
+            label="Role"
+            value={role}
+            onChange={(v) => setRole(v as Role)}
+            options={roleOptions(roles)}
+          />
           <button type="submit" className="primary" disabled={create.busy}>
             Create key
           </button>
