@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, storeKey } from './api.ts';
+import { TextField } from './components/form.tsx';
 
 /**
  * Two ways in: a console user's email and password (a session cookie), or an API key
@@ -67,26 +68,22 @@ export function SignIn({ reason, onSignedIn }: { reason?: string | undefined; on
       <section aria-labelledby="pw-title" className="card">
         <h2 id="pw-title">With your console account</h2>
         <form onSubmit={withPassword}>
-          <label>
-            Email
-            <input
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </label>
-          <label>
-            Password
-            <input
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={setEmail}
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={setPassword}
+          />
           {error && (
             <p className="form-error" role="alert">
               {error}
@@ -104,17 +101,15 @@ export function SignIn({ reason, onSignedIn }: { reason?: string | undefined; on
           in this browser tab only and is sent as a Bearer token.
         </p>
         <form onSubmit={withKey}>
-          <label>
-            API key
-            <input
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              required
-              value={key}
-              onChange={(e) => setKey(e.target.value)}
-            />
-          </label>
+          <TextField
+            label="API key"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            required
+            value={key}
+            onChange={setKey}
+          />
           {keyError && (
             <p className="form-error" role="alert">
               {keyError}

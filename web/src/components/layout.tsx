@@ -58,6 +58,17 @@ export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: R
 
 export type Tone = 'neutral' | 'good' | 'warn' | 'bad' | 'info';
 
+/** Labels (e.g. data categories) as a wrapping row of neutral badges. */
+export function BadgeList({ items }: { items: readonly string[] }) {
+  return (
+    <div className="tag-list">
+      {items.map((item) => (
+        <Badge key={item}>{item}</Badge>
+      ))}
+    </div>
+  );
+}
+
 /** Cursor pagination driven by the server: keeps the cursors seen so "Previous" works. */
 export function Pager({
   cursors,

@@ -26,8 +26,8 @@ export function DataTable<T>({
 }: {
   items: readonly T[];
   columns: readonly (Column | false)[];
-  /** One `<tr>` (with its key) for an item. */
-  children: (item: T) => ReactNode;
+  /** One `<tr>` (with its key) for an item and its place in `items`. */
+  children: (item: T, index: number) => ReactNode;
   empty?: ReactNode;
   /** A caption for screen readers. */
   caption?: string;
@@ -56,7 +56,7 @@ export function DataTable<T>({
           )}
         </tr>
       </thead>
-      <tbody>{items.map((item) => children(item))}</tbody>
+      <tbody>{items.map((item, index) => children(item, index))}</tbody>
     </table>
   );
   if (!wrap) return table;

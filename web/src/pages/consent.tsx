@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, download, query } from '../api.ts';
+import { TextField } from '../components/form.tsx';
 import { Badge, Card, PageHeader } from '../components/layout.tsx';
 import { Async, Empty, FormError } from '../components/states.tsx';
+import { DataTable } from '../components/table.tsx';
 import { formatDateTime, humanize } from '../format.ts';
 import { setSearch, useLocation } from '../router.tsx';
 import { roleAtLeast, useSession } from '../session.ts';
@@ -75,16 +77,14 @@ export default function Consent() {
       </div>
       <Card title="Subject lookup">
         <form className="row" onSubmit={lookup} aria-label="Look up a subject">
-          <label>
-            Subject id
-            <input
-              value={input}
-              onChange={(e) => setInput(e.target.value)}
-              placeholder="email:ada@example.com or user:42"
-              size={40}
-              spellCheck={false}
-            />
-          </label>
+          <TextField
+            label="Subject id"
+            value={input}
+            onChange={setInput}
+            placeholder="email:ada@example.com or user:42"
+            size={40}
+            spellCheck={false}
+          />
           <button type="submit" className="primary">
             Look up
           </button>
@@ -175,64 +175,45 @@ function SubjectHistory({ subject }: { subject: string }) {
           ) : (
             <>
               <h3>Current state</h3>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Notice</th>
-                    <th scope="col">Data use</th>
-                    <th scope="col">State</th>
-                    <th scope="col">How</th>
-                    <th scope="col">Since</th>
+              <DataTable items={proof.current} columns={['Notice', 'Data use', 'State', 'How', 'Since']}>
+                {(c) => (
+                  <tr key={`${c.notice_key}:${c.data_use}`}>
+                    <td>{c.notice_key}</td>
+                    <td>
+                      <code>{c.data_use}</code>
+                    </td>
+                    <td>
+                      <Badge tone={c.granted ? 'good' : 'neutral'}>{c.granted ? 'granted' : 'denied'}</Badge>
+                      {c.gpc && <Badge tone="info">GPC</Badge>}
+                    </td>
+                    <td>{humanize(c.method)}</td>
+                    <td>{formatDateTime(c.since)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {proof.current.map((c) => (
-                    <tr key={`${c.notice_key}:${c.data_use}`}>
-                      <td>{c.notice_key}</td>
-                      <td>
-                        <code>{c.data_use}</code>
-                      </td>
-                      <td>
-                        <Badge tone={c.granted ? 'good' : 'neutral'}>
-                          {c.granted ? 'granted' : 'denied'}
-                        </Badge>
-                        {c.gpc && <Badge tone="info">GPC</Badge>}
-                      </td>
-                      <td>{humanize(c.method)}</td>
-                      <td>{formatDateTime(c.since)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                )}
+              </DataTable>
               {proof.services.length > 0 && (
                 <>
                   <h3>Services</h3>
-                  <table aria-label="Service choices">
-                    <thead>
-                      <tr>
-                        <th scope="col">Service</th>
-                        <th scope="col">State</th>
-                        <th scope="col">How</th>
-                        <th scope="col">Since</th>
+                  <DataTable
+                    items={proof.services}
+                    columns={['Service', 'State', 'How', 'Since']}
+                    label="Service choices"
+                  >
+                    {(s) => (
+                      <tr key={s.service}>
+                        <td>
+                          <code>{s.service}</code>
+                        </td>
+                        <td>
+                          <Badge tone={s.granted ? 'good' : 'neutral'}>
+                            {s.granted ? 'allowed' : 'refused'}
+                          </Badge>
+                        </td>
+                        <td>{humanize(s.method)}</td>
+                        <td>{formatDateTime(s.since)}</td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {proof.services.map((s) => (
-                        <tr key={s.service}>
-                          <td>
-                            <code>{s.service}</code>
-                          </td>
-                          <td>
-                            <Badge tone={s.granted ? 'good' : 'neutral'}>
-                              {s.granted ? 'allowed' : 'refused'}
-                            </Badge>
-                          </td>
-                          <td>{humanize(s.method)}</td>
-                          <td>{formatDateTime(s.since)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                    )}
+                  </DataTable>
                 </>
               )}
               <h3>History (ledger events)</h3>
@@ -290,16 +271,14 @@ function SuppressionSearch() {
           setSearched(address.trim());
         }}
       >
-        <label>
-          Email address
-          <input
-            type="email"
-            value={address}
-            onChange={(e) => setAddress(e.target.value)}
-            required
-            size={36}
-          />
-        </label>
+        <TextField
+          label="Email address"
+          type="email"
+          value={address}
+          onChange={setAddress}
+          required
+          size={36}
+        />
         <button type="submit">Search</button>
       </form>
       <p className="hint">

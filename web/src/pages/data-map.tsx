@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { Badge, Card, PageHeader, type Tone } from '../components/layout.tsx';
+import { Badge, BadgeList, Card, PageHeader, type Tone } from '../components/layout.tsx';
 import { Async, Empty, noProgram } from '../components/states.tsx';
+import { DataTable } from '../components/table.tsx';
 import { humanize } from '../format.ts';
 import {
   type CurrentProgram,
@@ -117,40 +118,30 @@ function Systems({ doc, findings }: { doc: ProgramDoc; findings: LintFinding[] }
       </Empty>
     );
   return (
-    <div className="table-wrap card">
-      <table>
-        <caption className="sr-only">Systems</caption>
-        <thead>
-          <tr>
-            <th scope="col">System</th>
-            <th scope="col">Datasets</th>
-            <th scope="col">Connection</th>
-            <th scope="col">Locations</th>
-            <th scope="col">Processor</th>
-            <th scope="col">Lint</th>
-          </tr>
-        </thead>
-        <tbody>
-          {doc.systems.map((s, i) => (
-            <tr key={s.key}>
-              <td>
-                <strong>{s.name}</strong>
-                <div className="muted small">
-                  <code>{s.key}</code>
-                </div>
-              </td>
-              <td>{s.datasets.join(', ') || '—'}</td>
-              <td>{s.connection ? s.connection.type : <Badge tone="warn">not connected</Badge>}</td>
-              <td>{s.locations.join(', ') || '—'}</td>
-              <td>{s.processor ?? '—'}</td>
-              <td>
-                <Findings list={findingsAt(findings, 'program', `systems[${i}]`)} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      items={doc.systems}
+      columns={['System', 'Datasets', 'Connection', 'Locations', 'Processor', 'Lint']}
+      caption="Systems"
+      wrap="card"
+    >
+      {(s, i) => (
+        <tr key={s.key}>
+          <td>
+            <strong>{s.name}</strong>
+            <div className="muted small">
+              <code>{s.key}</code>
+            </div>
+          </td>
+          <td>{s.datasets.join(', ') || '—'}</td>
+          <td>{s.connection ? s.connection.type : <Badge tone="warn">not connected</Badge>}</td>
+          <td>{s.locations.join(', ') || '—'}</td>
+          <td>{s.processor ?? '—'}</td>
+          <td>
+            <Findings list={findingsAt(findings, 'program', `systems[${i}]`)} />
+          </td>
+        </tr>
+      )}
+    </DataTable>
   );
 }
 
@@ -163,54 +154,40 @@ function Activities({ doc, findings }: { doc: ProgramDoc; findings: LintFinding[
       </Empty>
     );
   return (
-    <div className="table-wrap card">
-      <table>
-        <caption className="sr-only">Processing activities</caption>
-        <thead>
-          <tr>
-            <th scope="col">Activity</th>
-            <th scope="col">Legal basis</th>
-            <th scope="col">Data categories</th>
-            <th scope="col">Systems and processors</th>
-            <th scope="col">Retention</th>
-            <th scope="col">Lint</th>
-          </tr>
-        </thead>
-        <tbody>
-          {doc.activities.map((a, i) => (
-            <tr key={a.key}>
-              <td>
-                <strong>{a.name}</strong>
-                <div className="muted small">{a.purpose}</div>
-              </td>
-              <td>
-                {typeof a.legal_basis === 'string'
-                  ? humanize(a.legal_basis)
-                  : a.legal_basis
-                    ? Object.entries(a.legal_basis).map(([who, basis]) => (
-                        <div key={who}>
-                          {who}: {humanize(basis)}
-                        </div>
-                      ))
-                    : '—'}
-              </td>
-              <td>
-                <div className="tag-list">
-                  {a.data_categories.map((c) => (
-                    <Badge key={c}>{c}</Badge>
-                  ))}
-                </div>
-              </td>
-              <td className="small">{[...a.systems, ...a.processors].join(', ') || '—'}</td>
-              <td className="small">{a.retention?.description ?? '—'}</td>
-              <td>
-                <Findings list={findingsAt(findings, 'program', `activities[${i}]`)} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      items={doc.activities}
+      columns={['Activity', 'Legal basis', 'Data categories', 'Systems and processors', 'Retention', 'Lint']}
+      caption="Processing activities"
+      wrap="card"
+    >
+      {(a, i) => (
+        <tr key={a.key}>
+          <td>
+            <strong>{a.name}</strong>
+            <div className="muted small">{a.purpose}</div>
+          </td>
+          <td>
+            {typeof a.legal_basis === 'string'
+              ? humanize(a.legal_basis)
+              : a.legal_basis
+                ? Object.entries(a.legal_basis).map(([who, basis]) => (
+                    <div key={who}>
+                      {who}: {humanize(basis)}
+                    </div>
+                  ))
+                : '—'}
+          </td>
+          <td>
+            <BadgeList items={a.data_categories} />
+          </td>
+          <td className="small">{[...a.systems, ...a.processors].join(', ') || '—'}</td>
+          <td className="small">{a.retention?.description ?? '—'}</td>
+          <td>
+            <Findings list={findingsAt(findings, 'program', `activities[${i}]`)} />
+          </td>
+        </tr>
+      )}
+    </DataTable>
   );
 }
 
@@ -407,48 +384,34 @@ function Datasets({ datasets, findings }: { datasets: Dataset[]; findings: LintF
           <Card key={ds.fides_key} title={ds.name ?? ds.fides_key}>
             {ds.description && <p className="muted small">{ds.description}</p>}
             <Findings list={dsFindings} />
-            <div className="table-wrap">
-              <table>
-                <caption className="sr-only">Fields of {ds.fides_key}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Collection</th>
-                    <th scope="col">Field</th>
-                    <th scope="col">Data categories</th>
-                    <th scope="col">Identity / references</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {ds.collections.flatMap((c) =>
-                    flattenFields(c.fields).map(({ path, field }) => (
-                      <tr key={`${c.name}.${path}`}>
-                        <td>{c.name}</td>
-                        <td>
-                          <code>{path}</code>
-                        </td>
-                        <td>
-                          <div className="tag-list">
-                            {(field.data_categories ?? []).map((cat) => (
-                              <Badge key={cat}>{cat}</Badge>
-                            ))}
-                          </div>
-                        </td>
-                        <td className="small">
-                          {field.fides_meta?.identity && (
-                            <Badge tone="info">identity: {field.fides_meta.identity}</Badge>
-                          )}
-                          {(field.fides_meta?.references ?? []).map((r) => (
-                            <div key={`${r.dataset}.${r.field}`}>
-                              {r.direction === 'from' ? '←' : '→'} {r.dataset}.{r.field}
-                            </div>
-                          ))}
-                        </td>
-                      </tr>
-                    )),
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              items={ds.collections.flatMap((c) => flattenFields(c.fields).map((f) => ({ ...f, c })))}
+              columns={['Collection', 'Field', 'Data categories', 'Identity / references']}
+              caption={`Fields of ${ds.fides_key}`}
+              wrap
+            >
+              {({ c, path, field }) => (
+                <tr key={`${c.name}.${path}`}>
+                  <td>{c.name}</td>
+                  <td>
+                    <code>{path}</code>
+                  </td>
+                  <td>
+                    <BadgeList items={field.data_categories ?? []} />
+                  </td>
+                  <td className="small">
+                    {field.fides_meta?.identity && (
+                      <Badge tone="info">identity: {field.fides_meta.identity}</Badge>
+                    )}
+                    {(field.fides_meta?.references ?? []).map((r) => (
+                      <div key={`${r.dataset}.${r.field}`}>
+                        {r.direction === 'from' ? '←' : '→'} {r.dataset}.{r.field}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              )}
+            </DataTable>
           </Card>
         );
       })}
@@ -585,50 +548,39 @@ function Flows({ doc, findings }: { doc: ProgramDoc; findings: LintFinding[] }) 
         </figcaption>
       </figure>
       <Card title="Processors">
-        {processors.length === 0 ? (
-          <Empty title="No processors declared">
-            List the vendors that process personal data for you under <code>processors:</code>.
-          </Empty>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Processor</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">Locations</th>
-                  <th scope="col">Transfer mechanism</th>
-                  <th scope="col">DPA</th>
-                  <th scope="col">Lint</th>
-                </tr>
-              </thead>
-              <tbody>
-                {processors.map((p) => {
-                  const index = doc.processors.indexOf(p);
-                  return (
-                    <tr key={p.key}>
-                      <td>
-                        <strong>{p.name}</strong>
-                        <div className="muted small">{humanize(p.role)}</div>
-                      </td>
-                      <td className="small">{p.service}</td>
-                      <td>{p.locations.join(', ') || <Badge tone="warn">unknown</Badge>}</td>
-                      <td>
-                        <Badge tone={mechanismTone(p.transfer_mechanism)}>
-                          {p.transfer_mechanism ? humanize(p.transfer_mechanism) : 'not stated'}
-                        </Badge>
-                      </td>
-                      <td className="small">{p.dpa ?? '—'}</td>
-                      <td>
-                        <Findings list={findingsAt(findings, 'program', `processors[${index}]`)} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          items={processors}
+          columns={['Processor', 'Service', 'Locations', 'Transfer mechanism', 'DPA', 'Lint']}
+          empty={
+            <Empty title="No processors declared">
+              List the vendors that process personal data for you under <code>processors:</code>.
+            </Empty>
+          }
+          wrap
+        >
+          {(p) => {
+            const index = doc.processors.indexOf(p);
+            return (
+              <tr key={p.key}>
+                <td>
+                  <strong>{p.name}</strong>
+                  <div className="muted small">{humanize(p.role)}</div>
+                </td>
+                <td className="small">{p.service}</td>
+                <td>{p.locations.join(', ') || <Badge tone="warn">unknown</Badge>}</td>
+                <td>
+                  <Badge tone={mechanismTone(p.transfer_mechanism)}>
+                    {p.transfer_mechanism ? humanize(p.transfer_mechanism) : 'not stated'}
+                  </Badge>
+                </td>
+                <td className="small">{p.dpa ?? '—'}</td>
+                <td>
+                  <Findings list={findingsAt(findings, 'program', `processors[${index}]`)} />
+                </td>
+              </tr>
+            );
+          }}
+        </DataTable>
       </Card>
     </>
   );

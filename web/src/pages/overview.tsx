@@ -1,5 +1,6 @@
 import { Badge, Card, PageHeader, runTone } from '../components/layout.tsx';
 import { Async, Empty } from '../components/states.tsx';
+import { DataTable } from '../components/table.tsx';
 import { formatDateTime, humanize, timeLeft } from '../format.ts';
 import type { LintReport } from '../program-types.ts';
 import { Link } from '../router.tsx';
@@ -74,34 +75,25 @@ function OpenRequests() {
                   <span className="muted">due this week</span>
                 </div>
               </div>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Request</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Due</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {requests.map((r) => {
-                    const left = timeLeft(r.due_at);
-                    const soon = !left.overdue && left.ms < week;
-                    return (
-                      <tr key={r.id} className={left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
-                        <td>
-                          <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
-                          <div className="small muted">{r.jurisdiction.toUpperCase()}</div>
-                        </td>
-                        <td>{humanize(r.state)}</td>
-                        <td>
-                          <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
-                          <div className="small muted">{formatDateTime(r.due_at)}</div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <DataTable items={requests} columns={['Request', 'State', 'Due']}>
+                {(r) => {
+                  const left = timeLeft(r.due_at);
+                  const soon = !left.overdue && left.ms < week;
+                  return (
+                    <tr key={r.id} className={left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
+                      <td>
+                        <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
+                        <div className="small muted">{r.jurisdiction.toUpperCase()}</div>
+                      </td>
+                      <td>{humanize(r.state)}</td>
+                      <td>
+                        <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
+                        <div className="small muted">{formatDateTime(r.due_at)}</div>
+                      </td>
+                    </tr>
+                  );
+                }}
+              </DataTable>
             </>
           );
         }}

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, download, query } from '../api.ts';
+import { SelectField } from '../components/form.tsx';
 import { Badge, Card, Modal, PageHeader, Pager, type Tone } from '../components/layout.tsx';
 import { Async, Empty, FormError } from '../components/states.tsx';
+import { DataTable } from '../components/table.tsx';
 import { formatDateTime, humanize, timeLeft } from '../format.ts';
 import { Link, setSearch, useLocation } from '../router.tsx';
 import { roleAtLeast, useSession } from '../session.ts';
@@ -130,17 +132,12 @@ function RequestQueue() {
     setSearch({ [name]: value || undefined });
   };
   const select = (name: keyof typeof filters, label: string, options: [string, string][]) => (
-    <label>
-      {label}
-      <select value={filters[name]} onChange={(e) => change(name, e.target.value)}>
-        <option value="">All</option>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </label>
+    <SelectField
+      label={label}
+      value={filters[name]}
+      onChange={(value) => change(name, value)}
+      options={[['', 'All'], ...options]}
+    />
   );
   return (
     <>
@@ -176,65 +173,57 @@ function RequestQueue() {
         ])}
       </fieldset>
       <Async loaded={loaded} feature="Requests">
-        {({ requests, next }) =>
-          requests.length === 0 ? (
-            <Empty
-              title={
-                Object.values(filters).some(Boolean) ? 'No request matches these filters' : 'No requests yet'
-              }
-            >
-              People submit requests on your privacy center (<a href="/privacy-center">/privacy-center</a>);
-              your apps can submit them with <code>POST /api/requests</code>.
-            </Empty>
-          ) : (
-            <div className="card table-wrap">
-              <table>
-                <caption className="sr-only">Requests</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Request</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Jurisdiction</th>
-                    <th scope="col">Received</th>
-                    <th scope="col">Due</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {requests.map((r) => {
-                    const open = !['completed', 'denied', 'canceled'].includes(r.state);
-                    const left = timeLeft(r.due_at);
-                    const soon = open && !left.overdue && left.ms < 7 * 86_400_000;
-                    return (
-                      <tr key={r.id} className={open && left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
-                        <td>
-                          <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
-                          <div className="small muted">
-                            <code>{r.id.slice(0, 8)}</code> · {r.channel}
-                          </div>
-                        </td>
-                        <td>
-                          <Badge tone={stateTone(r.state)}>{humanize(r.state)}</Badge>
-                          {r.extended && <Badge tone="warn">extended</Badge>}
-                        </td>
-                        <td>{r.jurisdiction.toUpperCase()}</td>
-                        <td>{formatDateTime(r.received_at)}</td>
-                        <td>
-                          {open ? (
-                            <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
-                          ) : (
-                            <span className="muted">closed</span>
-                          )}
-                          <div className="small muted">{formatDateTime(r.due_at)}</div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-              <Pager cursors={cursors} nextCursor={next} onChange={setCursors} />
-            </div>
-          )
-        }
+        {({ requests, next }) => (
+          <DataTable
+            items={requests}
+            columns={['Request', 'State', 'Jurisdiction', 'Received', 'Due']}
+            caption="Requests"
+            empty={
+              <Empty
+                title={
+                  Object.values(filters).some(Boolean)
+                    ? 'No request matches these filters'
+                    : 'No requests yet'
+                }
+              >
+                People submit requests on your privacy center (<a href="/privacy-center">/privacy-center</a>);
+                your apps can submit them with <code>POST /api/requests</code>.
+              </Empty>
+            }
+            wrap="card"
+            footer={<Pager cursors={cursors} nextCursor={next} onChange={setCursors} />}
+          >
+            {(r) => {
+              const open = !['completed', 'denied', 'canceled'].includes(r.state);
+              const left = timeLeft(r.due_at);
+              const soon = open && !left.overdue && left.ms < 7 * 86_400_000;
+              return (
+                <tr key={r.id} className={open && left.overdue ? 'overdue' : soon ? 'soon' : undefined}>
+                  <td>
+                    <Link to={`/requests/${r.id}`}>{humanize(r.type)}</Link>
+                    <div className="small muted">
+                      <code>{r.id.slice(0, 8)}</code> · {r.channel}
+                    </div>
+                  </td>
+                  <td>
+                    <Badge tone={stateTone(r.state)}>{humanize(r.state)}</Badge>
+                    {r.extended && <Badge tone="warn">extended</Badge>}
+                  </td>
+                  <td>{r.jurisdiction.toUpperCase()}</td>
+                  <td>{formatDateTime(r.received_at)}</td>
+                  <td>
+                    {open ? (
+                      <Badge tone={left.overdue ? 'bad' : soon ? 'warn' : 'neutral'}>{left.text}</Badge>
+                    ) : (
+                      <span className="muted">closed</span>
+                    )}
+                    <div className="small muted">{formatDateTime(r.due_at)}</div>
+                  </td>
+                </tr>
+              );
+            }}
+          </DataTable>
+        )}
       </Async>
     </>
   );
@@ -498,38 +487,30 @@ function RequestPage({ id }: { id: string }) {
                       : 'No system was touched by this request.'}
                   </p>
                 ) : (
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Collection</th>
-                        <th scope="col">Result</th>
-                        <th scope="col">Rows</th>
-                        <th scope="col">Attempts</th>
-                        <th scope="col">Error</th>
+                  <DataTable
+                    items={r.collections}
+                    columns={['Collection', 'Result', 'Rows', 'Attempts', 'Error']}
+                  >
+                    {(c) => (
+                      <tr key={c.collection}>
+                        <td>
+                          <code>{c.collection}</code>
+                        </td>
+                        <td>
+                          <Badge
+                            tone={
+                              c.status === 'succeeded' ? 'good' : c.status === 'failed' ? 'bad' : 'neutral'
+                            }
+                          >
+                            {c.status}
+                          </Badge>
+                        </td>
+                        <td>{c.rows}</td>
+                        <td>{c.attempts}</td>
+                        <td className="small">{c.error?.message ?? ''}</td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {r.collections.map((c) => (
-                        <tr key={c.collection}>
-                          <td>
-                            <code>{c.collection}</code>
-                          </td>
-                          <td>
-                            <Badge
-                              tone={
-                                c.status === 'succeeded' ? 'good' : c.status === 'failed' ? 'bad' : 'neutral'
-                              }
-                            >
-                              {c.status}
-                            </Badge>
-                          </td>
-                          <td>{c.rows}</td>
-                          <td>{c.attempts}</td>
-                          <td className="small">{c.error?.message ?? ''}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                    )}
+                  </DataTable>
                 )}
                 {r.result && (
                   <>
@@ -742,16 +723,12 @@ function ActionForm({
     <form onSubmit={submit}>
       <p className="hint">{help[dialog]}</p>
       {dialog === 'deny' && (
-        <label>
-          Reason the law allows
-          <select value={reason} onChange={(e) => setReason(e.target.value)}>
-            {Object.entries(denialReasons).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Reason the law allows"
+          value={reason}
+          onChange={setReason}
+          options={Object.entries(denialReasons)}
+        />
       )}
       <label>
         {dialog === 'approve' ? 'Note (optional)' : dialog === 'verify' ? 'How you verified' : 'Explanation'}

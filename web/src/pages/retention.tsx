@@ -1,7 +1,9 @@
 import { type FormEvent, Fragment, useState } from 'react';
 import { api } from '../api.ts';
+import { TextField } from '../components/form.tsx';
 import { Badge, Card, Modal, PageHeader, runTone } from '../components/layout.tsx';
 import { Async, Empty, FormError, noProgram } from '../components/states.tsx';
+import { DataTable } from '../components/table.tsx';
 import { formatDateTime, humanize } from '../format.ts';
 import type { CurrentProgram } from '../program-types.ts';
 import { roleAtLeast, useSession } from '../session.ts';
@@ -279,180 +281,163 @@ export default function Retention() {
               {described.status === 'error' && !described.error.unavailable && (
                 <p className="hint">Key columns and masking could not be read: {described.error.message}</p>
               )}
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Rule</th>
-                      <th scope="col">Key columns</th>
-                      <th scope="col">Action</th>
-                      <th scope="col">Due now</th>
-                      <th scope="col">Held / kept</th>
-                      <th scope="col">Cutoff</th>
-                      <th scope="col">Next run (UTC)</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {p.program.retention_rules.map((r) => {
-                      const planned = plan?.find((x) => x.rule === r.key);
-                      const about = described.data?.rules.find((x) => x.rule === r.key);
-                      return (
-                        <Fragment key={r.key}>
-                          <tr className={about?.reason ? 'has-note' : undefined}>
-                            <td>
-                              <code>{r.key}</code>
-                              {r.description && <div className="small muted">{r.description}</div>}
-                              <div className="small">
-                                {r.target.dataset}.{r.target.collection}
-                                {about?.system && <span className="muted"> · system {about.system}</span>}
-                              </div>
-                            </td>
-                            <td>
-                              <RuleKey described={about} />
-                            </td>
-                            <td>
-                              {humanize(planned?.action ?? r.action ?? 'delete')}
-                              {about && about.mask.length > 0 && <Masking mask={about.mask} />}
-                            </td>
-                            <td>
-                              {!planned ? (
-                                <span className="muted">preview to count</span>
-                              ) : planned.status === 'error' ? (
-                                <Badge tone="bad">error</Badge>
-                              ) : (
-                                <>
-                                  <strong>{planned.rows}</strong> rows
-                                  {planned.cascade.length > 0 && (
-                                    <div className="small muted">then {planned.cascade.join(', ')}</div>
-                                  )}
-                                </>
+              <DataTable
+                items={p.program.retention_rules}
+                columns={[
+                  'Rule',
+                  'Key columns',
+                  'Action',
+                  'Due now',
+                  'Held / kept',
+                  'Cutoff',
+                  'Next run (UTC)',
+                ]}
+                wrap
+              >
+                {(r) => {
+                  const planned = plan?.find((x) => x.rule === r.key);
+                  const about = described.data?.rules.find((x) => x.rule === r.key);
+                  return (
+                    <Fragment key={r.key}>
+                      <tr className={about?.reason ? 'has-note' : undefined}>
+                        <td>
+                          <code>{r.key}</code>
+                          {r.description && <div className="small muted">{r.description}</div>}
+                          <div className="small">
+                            {r.target.dataset}.{r.target.collection}
+                            {about?.system && <span className="muted"> · system {about.system}</span>}
+                          </div>
+                        </td>
+                        <td>
+                          <RuleKey described={about} />
+                        </td>
+                        <td>
+                          {humanize(planned?.action ?? r.action ?? 'delete')}
+                          {about && about.mask.length > 0 && <Masking mask={about.mask} />}
+                        </td>
+                        <td>
+                          {!planned ? (
+                            <span className="muted">preview to count</span>
+                          ) : planned.status === 'error' ? (
+                            <Badge tone="bad">error</Badge>
+                          ) : (
+                            <>
+                              <strong>{planned.rows}</strong> rows
+                              {planned.cascade.length > 0 && (
+                                <div className="small muted">then {planned.cascade.join(', ')}</div>
                               )}
-                              {planned?.error && <div className="small bad-text">{planned.error}</div>}
-                            </td>
-                            <td className="small">
-                              {planned
-                                ? [
-                                    ...planned.holds.map((h) => `${h.rows} held (${h.reason})`),
-                                    planned.keptByExceptions
-                                      ? `${planned.keptByExceptions} kept by exceptions`
-                                      : '',
-                                  ]
-                                    .filter(Boolean)
-                                    .join('; ') || '—'
-                                : '—'}
-                            </td>
-                            <td className="small">
-                              {planned?.cutoffs.map((c) => (
-                                <div key={c.field}>
-                                  {c.field} before {formatDateTime(c.cutoff)} ({c.period})
-                                </div>
-                              )) ?? '—'}
-                            </td>
-                            <td className="small">
-                              <NextRun schedule={schedule} rule={r.key} />
-                            </td>
-                          </tr>
-                          {about?.reason && (
-                            <tr className="note-row">
-                              <td
-                                colSpan={7}
-                                className={`small ${about.status === 'refused' ? 'bad-text' : ''}`}
-                              >
-                                {about.status === 'refused'
-                                  ? 'The sweep refuses this rule: '
-                                  : 'The database could not be reached, so the key is as the dataset declares it, not yet checked: '}
-                                {about.reason}
-                              </td>
-                            </tr>
+                            </>
                           )}
-                        </Fragment>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                          {planned?.error && <div className="small bad-text">{planned.error}</div>}
+                        </td>
+                        <td className="small">
+                          {planned
+                            ? [
+                                ...planned.holds.map((h) => `${h.rows} held (${h.reason})`),
+                                planned.keptByExceptions
+                                  ? `${planned.keptByExceptions} kept by exceptions`
+                                  : '',
+                              ]
+                                .filter(Boolean)
+                                .join('; ') || '—'
+                            : '—'}
+                        </td>
+                        <td className="small">
+                          {planned?.cutoffs.map((c) => (
+                            <div key={c.field}>
+                              {c.field} before {formatDateTime(c.cutoff)} ({c.period})
+                            </div>
+                          )) ?? '—'}
+                        </td>
+                        <td className="small">
+                          <NextRun schedule={schedule} rule={r.key} />
+                        </td>
+                      </tr>
+                      {about?.reason && (
+                        <tr className="note-row">
+                          <td colSpan={7} className={`small ${about.status === 'refused' ? 'bad-text' : ''}`}>
+                            {about.status === 'refused'
+                              ? 'The sweep refuses this rule: '
+                              : 'The database could not be reached, so the key is as the dataset declares it, not yet checked: '}
+                            {about.reason}
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                }}
+              </DataTable>
             </Card>
           )
         }
       </Async>
       <Card title="Run history and evidence">
         <Async loaded={runs} feature="Retention runs">
-          {({ runs: list }) =>
-            list.length === 0 ? (
-              <Empty title="No sweep has run yet">
-                Sweeps run on each rule's schedule (or with <code>npx custodian retention run</code>); every
-                run appears here with its cutoff, counts, holds applied and the program it enforced.
-              </Empty>
-            ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Started</th>
-                      <th scope="col">Rule</th>
-                      <th scope="col">Result</th>
-                      <th scope="col">Rows</th>
-                      <th scope="col">Key and masking</th>
-                      <th scope="col">Evidence</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((r) => (
-                      <tr key={r.id}>
-                        <td>
-                          {formatDateTime(r.startedAt)}
-                          <div className="small muted">{r.trigger}</div>
-                        </td>
-                        <td>
-                          <code>{r.rule}</code>
-                          <div className="small muted">
-                            {humanize(r.action)} {r.target}
-                          </div>
-                        </td>
-                        <td>
-                          <Badge tone={runTone(r.status)}>{r.status}</Badge>
-                          {r.reason && <div className="small">{r.reason}</div>}
-                        </td>
-                        <td>
-                          {r.affected}
-                          {Object.entries(r.cascaded).map(([k, v]) => (
-                            <div key={k} className="small muted">
-                              +{v} {k}
-                            </div>
-                          ))}
-                        </td>
-                        <td className="small">
-                          {r.keyColumns.length > 0 ? (
-                            <>
-                              key <KeyColumns columns={r.keyColumns} />
-                            </>
-                          ) : (
-                            <span className="muted">no key recorded</span>
-                          )}
-                          {r.masking.length > 0 && <Masking mask={r.masking} />}
-                        </td>
-                        <td className="small evidence">
-                          {r.cutoffs.map((c) => (
-                            <div key={c.field}>
-                              cutoff {c.field} &lt; {formatDateTime(c.cutoff)}
-                            </div>
-                          ))}
-                          {r.batches} batches
-                          {r.durationMs !== null ? ` in ${(r.durationMs / 1000).toFixed(1)} s` : ''} · program{' '}
-                          <code>{r.programHash.slice(0, 10)}</code>
-                          {r.holdsApplied.map((h) => (
-                            <div key={h.id}>
-                              hold: {h.reason} ({h.rows})
-                            </div>
-                          ))}
-                        </td>
-                      </tr>
+          {({ runs: list }) => (
+            <DataTable
+              items={list}
+              columns={['Started', 'Rule', 'Result', 'Rows', 'Key and masking', 'Evidence']}
+              empty={
+                <Empty title="No sweep has run yet">
+                  Sweeps run on each rule's schedule (or with <code>npx custodian retention run</code>); every
+                  run appears here with its cutoff, counts, holds applied and the program it enforced.
+                </Empty>
+              }
+              wrap
+            >
+              {(r) => (
+                <tr key={r.id}>
+                  <td>
+                    {formatDateTime(r.startedAt)}
+                    <div className="small muted">{r.trigger}</div>
+                  </td>
+                  <td>
+                    <code>{r.rule}</code>
+                    <div className="small muted">
+                      {humanize(r.action)} {r.target}
+                    </div>
+                  </td>
+                  <td>
+                    <Badge tone={runTone(r.status)}>{r.status}</Badge>
+                    {r.reason && <div className="small">{r.reason}</div>}
+                  </td>
+                  <td>
+                    {r.affected}
+                    {Object.entries(r.cascaded).map(([k, v]) => (
+                      <div key={k} className="small muted">
+                        +{v} {k}
+                      </div>
                     ))}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
+                  </td>
+                  <td className="small">
+                    {r.keyColumns.length > 0 ? (
+                      <>
+                        key <KeyColumns columns={r.keyColumns} />
+                      </>
+                    ) : (
+                      <span className="muted">no key recorded</span>
+                    )}
+                    {r.masking.length > 0 && <Masking mask={r.masking} />}
+                  </td>
+                  <td className="small evidence">
+                    {r.cutoffs.map((c) => (
+                      <div key={c.field}>
+                        cutoff {c.field} &lt; {formatDateTime(c.cutoff)}
+                      </div>
+                    ))}
+                    {r.batches} batches
+                    {r.durationMs !== null ? ` in ${(r.durationMs / 1000).toFixed(1)} s` : ''} · program{' '}
+                    <code>{r.programHash.slice(0, 10)}</code>
+                    {r.holdsApplied.map((h) => (
+                      <div key={h.id}>
+                        hold: {h.reason} ({h.rows})
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              )}
+            </DataTable>
+          )}
         </Async>
       </Card>
       <LegalHolds canPlace={canRun} />
@@ -517,14 +502,14 @@ function LegalHolds({ canPlace }: { canPlace: boolean }) {
                 style={{ marginTop: '0.75rem' }}
                 aria-label="Place a legal hold"
               >
-                <label>
-                  Email of the person
-                  <input type="email" required value={value} onChange={(e) => setValue(e.target.value)} />
-                </label>
-                <label>
-                  Reason
-                  <input required value={reason} onChange={(e) => setReason(e.target.value)} size={30} />
-                </label>
+                <TextField
+                  label="Email of the person"
+                  type="email"
+                  required
+                  value={value}
+                  onChange={setValue}
+                />
+                <TextField label="Reason" required value={reason} onChange={setReason} size={30} />
                 <button type="submit">Place hold</button>
               </form>
             )}
