@@ -87,6 +87,10 @@ export function layout(doc: ProgramDoc | undefined, page: PageLanguage, title: s
   button { background: var(--brand); color: #fff; border: 0; padding: 0.6rem 1.4rem; border-radius: 4px; font: inherit; font-weight: 600; margin-top: 1rem; cursor: pointer; }
   button:focus, a:focus, input:focus, select:focus, textarea:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
   footer { text-align: center; color: #555; font-size: 0.85rem; padding-bottom: 2rem; }
+  a.button { display: inline-block; background: var(--brand); color: #fff; padding: 0.6rem 1.4rem; border-radius: 4px; font-weight: 600; text-decoration: none; }
+  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+  dl.facts dt { font-weight: 600; }
+  dl.facts dd { margin: 0; }
   .lang-note { background: #f6f7f9; border-left: 4px solid var(--brand); padding: 0.5rem 1rem; }
 ${languageSwitcherStyles}
 </style>

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Database } from '../store/schema.ts';
+import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { recordRequestEvent, subjectActor } from './record-transition.ts';
 import { getRequest } from './request-record.ts';
 import { findToken, spendToken } from './single-use-token.ts';
@@ -34,15 +35,28 @@ export async function redeemDownload(
           : 'unknown download link',
     );
   }
-  const row = await getRequest(found.scope, found.requestId);
+  return spendDownload(found.scope, found.requestId, found.tokenId, now);
+}
+
+/**
+ * Spends one download token of a request (from the emailed link, or the status page's) and
+ * streams the package; the use is on the request's record.
+ */
+export async function spendDownload(
+  scope: WorkspaceScope,
+  requestId: string,
+  tokenId: string,
+  now: Date,
+): Promise<PackageDownload> {
+  const row = await getRequest(scope, requestId);
   if (!row.package_path) throw new AppError('gone', 'the package is no longer available');
   const info = await stat(row.package_path).catch(() => undefined);
   if (!info) throw new AppError('gone', 'the package is no longer available');
-  if (!(await spendToken(found.scope, found.tokenId, now))) {
+  if (!(await spendToken(scope, tokenId, now))) {
     throw new AppError('gone', 'this download link has already been used; ask us for a new one');
   }
   await recordRequestEvent(
-    found.scope,
+    scope,
     row.id,
     { kind: 'package_downloaded', actor: subjectActor, details: { bytes: info.size } },
     now,

@@ -1,15 +1,18 @@
 import type { Services } from '../http/services.ts';
 import { formatDate } from '../notice/compose-notice.ts';
-import { createTranslator, type NoticeLanguage } from '../notice/i18n/translator.ts';
+import { createTranslator, type NoticeLanguage, type Translator } from '../notice/i18n/translator.ts';
 import { mailLanguage, programNoticeLanguages } from '../notice/notice-languages.ts';
 import type { ProgramDoc } from '../program/schema.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { recordRequestEvent, systemActor } from './record-transition.ts';
 import type { RequestRow } from './request-record.ts';
+import { statusUrl } from './request-status.ts';
 import { type DenialReason, denialReasons } from './request-types.ts';
 
 /** A message to the person (or their agent, or a business customer) about their request. */
 export interface RequestMail {
+  /** The language it is written in; a mail to the person then ends with their status link. */
+  lang?: NoticeLanguage;
   kind: string;
   subject: string;
   text: string;
@@ -39,8 +42,9 @@ function writer(row: RequestRow, doc: ProgramDoc | undefined) {
 }
 
 export function receivedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
-  const { t, date, signature, what } = writer(row, doc);
+  const { lang, t, date, signature, what } = writer(row, doc);
   return {
+    lang,
     kind: 'received',
     subject: t('requestMail.receivedSubject'),
     text: `${t('requestMail.receivedText', { what, date: date(row.received_at), due: date(row.due_at) })}${signature}`,
@@ -54,11 +58,12 @@ export function codeMail(
   link: string,
   minutes: number,
 ): RequestMail {
-  const { t, signature, what } = writer(row, doc);
+  const { lang, t, signature, what } = writer(row, doc);
   const agent = row.agent
     ? `${t('requestMail.codeAgent', { name: String(row.agent.name), email: String(row.agent.email) })}\n\n`
     : '';
   return {
+    lang,
     kind: 'verification_code',
     subject: t('requestMail.codeSubject', { code }),
     text: `${agent}${t('requestMail.codeText', { what, code, link, minutes })}${signature}`,
@@ -66,8 +71,9 @@ export function codeMail(
 }
 
 export function verifiedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
-  const { t, date, signature, what } = writer(row, doc);
+  const { lang, t, date, signature, what } = writer(row, doc);
   return {
+    lang,
     kind: 'verified',
     subject: t('requestMail.verifiedSubject'),
     text: `${t('requestMail.verifiedText', { what, due: date(row.due_at) })}${signature}`,
@@ -75,8 +81,9 @@ export function verifiedMail(row: RequestRow, doc: ProgramDoc | undefined): Requ
 }
 
 export function extendedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
-  const { t, date, signature, what } = writer(row, doc);
+  const { lang, t, date, signature, what } = writer(row, doc);
   return {
+    lang,
     kind: 'extended',
     subject: t('requestMail.extendedSubject'),
     text:
@@ -85,21 +92,35 @@ export function extendedMail(row: RequestRow, doc: ProgramDoc | undefined): Requ
   };
 }
 
-export function deniedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
-  const { t, signature, what } = writer(row, doc);
-  const authority = doc?.organization.supervisory_authority;
-  const reason = (denialReasons as readonly string[]).includes(row.denial_reason ?? '')
+/** The reason of a denial as the person is told it: the closed list's wording, or the reviewer's. */
+export function denialReasonText(t: Translator['t'], row: Pick<RequestRow, 'denial_reason'>): string {
+  return (denialReasons as readonly string[]).includes(row.denial_reason ?? '')
     ? t(`denial.${row.denial_reason as DenialReason}`)
     : (row.denial_reason ?? '');
-  const complaint =
-    row.jurisdiction === 'ccpa'
-      ? t('requestMail.complaintCcpa')
-      : authority
-        ? t('requestMail.complaintAuthority', {
-            authority: `${authority.name}${authority.url ? ` (${authority.url})` : ''}`,
-          })
-        : t('requestMail.complaint');
+}
+
+/** Where the person can complain about a denial: the supervisory authority, or California's. */
+export function complaintText(
+  t: Translator['t'],
+  row: Pick<RequestRow, 'jurisdiction'>,
+  doc: ProgramDoc | undefined,
+): string {
+  const authority = doc?.organization.supervisory_authority;
+  return row.jurisdiction === 'ccpa'
+    ? t('requestMail.complaintCcpa')
+    : authority
+      ? t('requestMail.complaintAuthority', {
+          authority: `${authority.name}${authority.url ? ` (${authority.url})` : ''}`,
+        })
+      : t('requestMail.complaint');
+}
+
+export function deniedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
+  const { lang, t, signature, what } = writer(row, doc);
+  const reason = denialReasonText(t, row);
+  const complaint = complaintText(t, row, doc);
   return {
+    lang,
     kind: 'denied',
     subject: t('requestMail.deniedSubject'),
     text: `${t('requestMail.deniedText', { what })}\n${t('requestMail.reason', { reason })}.\n${row.denial_text ?? ''}\n\n${complaint}${signature}`,
@@ -107,8 +128,9 @@ export function deniedMail(row: RequestRow, doc: ProgramDoc | undefined): Reques
 }
 
 export function canceledMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
-  const { t, signature } = writer(row, doc);
+  const { lang, t, signature } = writer(row, doc);
   return {
+    lang,
     kind: 'canceled',
     subject: t('requestMail.canceledSubject'),
     text: `${t('requestMail.canceledText', { type: t(`requestType.${row.type}`), id: row.id })}${signature}`,
@@ -116,8 +138,9 @@ export function canceledMail(row: RequestRow, doc: ProgramDoc | undefined): Requ
 }
 
 export function failedMail(row: RequestRow, doc: ProgramDoc | undefined): RequestMail {
-  const { t, date, signature, what } = writer(row, doc);
+  const { lang, t, date, signature, what } = writer(row, doc);
   return {
+    lang,
     kind: 'failed',
     subject: t('requestMail.failedSubject'),
     text: `${t('requestMail.failedText', { what, due: date(row.due_at) })}${signature}`,
@@ -130,8 +153,9 @@ export function accessReadyMail(
   link: string,
   expiresAt: Date,
 ): RequestMail {
-  const { t, date, signature, what } = writer(row, doc);
+  const { lang, t, date, signature, what } = writer(row, doc);
   return {
+    lang,
     kind: 'completed',
     subject: t('requestMail.accessSubject'),
     text: `${t('requestMail.accessText', { what, date: date(expiresAt), link })}${signature}`,
@@ -156,12 +180,13 @@ export function doneMail(
   summary: DoneSummary,
   recipients: readonly string[],
 ): RequestMail {
-  const { t, signature, what } = writer(row, doc);
+  const { lang, t, signature, what } = writer(row, doc);
   const notified = recipients.length
     ? `\n\n${t('requestMail.doneRecipients', { recipients: recipients.join(', ') })}`
     : '';
   const did = t(summaryKeys[summary.kind], 'rows' in summary ? { rows: summary.rows } : undefined);
   return {
+    lang,
     kind: 'completed',
     subject: t('requestMail.doneSubject'),
     text: `${t('requestMail.doneText', { what })}\n${did}${notified}${signature}`,
@@ -170,15 +195,19 @@ export function doneMail(
 
 /** Tells the person their request went to the business customer that controls their data. */
 export function routedMail(row: RequestRow, doc: ProgramDoc, customer: string): RequestMail {
-  const { t } = writer(row, doc);
+  const { lang, t } = writer(row, doc);
   return {
+    lang,
     kind: 'routed',
     subject: t('requestMail.routedSubject'),
     text: t('requestMail.routedText', { customer, org: doc.organization.name, id: row.id }),
   };
 }
 
-/** Sends one message and records it in the request's history (subject only, never the code). */
+/**
+ * Sends one message and records it in the request's history (subject only, never the code).
+ * A mail to the person ends with the link to their request's status page.
+ */
 export async function sendRequestMail(
   scope: WorkspaceScope,
   services: Services,
@@ -187,10 +216,14 @@ export async function sendRequestMail(
   now: Date,
   to: string = row.contact_email,
 ): Promise<boolean> {
+  const status =
+    mail.lang && to === row.contact_email
+      ? `\n\n${createTranslator(mail.lang).t('requestMail.statusLink', { link: await statusUrl(scope, services, row) })}`
+      : '';
   const sent = await services.mailer.send({
     to,
     subject: mail.subject,
-    text: mail.text,
+    text: `${mail.text}${status}`,
     kind: 'transactional',
   });
   await recordRequestEvent(

@@ -26,10 +26,13 @@ import {
   withLang,
 } from '../../requests/privacy-center-pages.ts';
 import { subjectActor } from '../../requests/record-transition.ts';
-import { redeemDownload } from '../../requests/redeem-download.ts';
+import { type PackageDownload, redeemDownload, spendDownload } from '../../requests/redeem-download.ts';
 import { submitRequestSchema } from '../../requests/request-input.ts';
+import { requestMailLanguage } from '../../requests/request-mail.ts';
 import { getRequest } from '../../requests/request-record.ts';
 import { getRequestSettings } from '../../requests/request-settings.ts';
+import { currentDownloadToken, openStatusLink, requestStatus } from '../../requests/request-status.ts';
+import { requestStatusPage, statusLinkInvalidPage } from '../../requests/request-status-page.ts';
 import { denialReasonLabels, requestTypeLabels } from '../../requests/request-types.ts';
 import { findToken, spendToken } from '../../requests/single-use-token.ts';
 import { subjectKey } from '../../requests/subject-key.ts';
@@ -77,9 +80,15 @@ function clientIp(c: Context<AppEnv>): string {
  * page its language switcher leads to. Sets Content-Language (and Vary: the page depends on
  * Accept-Language).
  */
-function pageLanguage(c: Context<AppEnv>, doc: ProgramDoc | undefined, path: string): PageLanguage {
+function pageLanguage(
+  c: Context<AppEnv>,
+  doc: ProgramDoc | undefined,
+  path: string,
+  /** The page's own language when ?lang= asks for none (a request's page: the request's). */
+  own?: PageLanguage['lang'],
+): PageLanguage {
   const languages = doc ? programNoticeLanguages(doc) : (['en'] as PageLanguage['languages']);
-  const choice = chooseLanguage(c.req.query('lang'), c.req.header('accept-language'), languages);
+  const choice = chooseLanguage(c.req.query('lang') ?? own, c.req.header('accept-language'), languages);
   c.header('Content-Language', choice.lang);
   c.header('Vary', 'Accept-Language');
   return { ...choice, languages, path };
@@ -186,7 +195,10 @@ function tooMany(
   );
 }
 
-/** The public privacy center: request form, code entry, package download, business customers' decisions. */
+/**
+ * The public privacy center: request form, code entry, a request's status page, package
+ * download, business customers' decisions.
+ */
 export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
   app.use(
     '/privacy-center/*',
@@ -426,14 +438,7 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
         c.req.param('token').slice(0, 100),
         services.clock(),
       );
-      return new Response(download.body, {
-        headers: {
-          'content-type': 'application/zip',
-          'content-length': String(download.bytes),
-          'content-disposition': `attachment; filename="${download.filename}"`,
-          'cache-control': 'no-store',
-        },
-      });
+      return packageResponse(download);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'gone' || err.code === 'not_found')) {
         const scope = await findDefaultWorkspace(services.store.db);
@@ -452,6 +457,46 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
         );
       }
       throw err;
+    }
+  });
+
+  app.get('/privacy-center/status/:token', async (c) => {
+    const services = c.get('services');
+    const token = c.req.param('token').slice(0, 400);
+    const found = await openStatusLink(services.store.db, token, services.clock());
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Robots-Tag', 'noindex');
+    const base = `/privacy-center/status/${token}`;
+    if (!found.ok) {
+      const scope = await findDefaultWorkspace(services.store.db);
+      const doc = scope ? await programDoc(scope) : undefined;
+      return html(c, statusLinkInvalidPage(doc, pageLanguage(c, doc, base)), 404);
+    }
+    const doc = await programDoc(found.scope);
+    const page = pageLanguage(c, doc, base, requestMailLanguage(found.row, doc));
+    const status = await requestStatus(found.scope, found.row, services.clock());
+    return html(c, requestStatusPage(doc, page, status, base));
+  });
+
+  app.get('/privacy-center/status/:token/download', async (c) => {
+    const services = c.get('services');
+    const now = services.clock();
+    const found = await openStatusLink(services.store.db, c.req.param('token').slice(0, 400), now);
+    const tokenId = found.ok ? await currentDownloadToken(found.scope, found.row.id, now) : undefined;
+    try {
+      if (!found.ok || !tokenId) throw new AppError('gone', 'the package is no longer available');
+      return packageResponse(await spendDownload(found.scope, found.row.id, tokenId, now));
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'gone')) throw err;
+      const doc = found.ok ? await programDoc(found.scope) : undefined;
+      const page = pageLanguage(
+        c,
+        doc,
+        `/privacy-center/status/${c.req.param('token')}`,
+        found.ok ? requestMailLanguage(found.row, doc) : undefined,
+      );
+      const t = pageText(page);
+      return html(c, messagePage(doc, page, t('center.linkBrokenTitle'), [t('center.downloadGone')]), 410);
     }
   });
 
@@ -540,6 +585,18 @@ export function registerPrivacyCenterRoutes(app: Hono<AppEnv>): void {
         `Your decision (${decision.data}) is recorded; we will carry it out and tell the person.`,
       ]),
     );
+  });
+}
+
+/** An access package as a download. */
+function packageResponse(download: PackageDownload): Response {
+  return new Response(download.body, {
+    headers: {
+      'content-type': 'application/zip',
+      'content-length': String(download.bytes),
+      'content-disposition': `attachment; filename="${download.filename}"`,
+      'cache-control': 'no-store',
+    },
   });
 }
 
