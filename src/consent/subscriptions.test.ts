@@ -88,7 +88,7 @@ describe('subscriptions, suppression and the preference center', () => {
     assert.equal(values['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click');
     assert.match(
       values['List-Unsubscribe']!,
-      /^<http:\/\/custodian\.test\/consent\/unsubscribe\?s=[\w-]+&t=[\w-]+\.[\w-]+>$/,
+      /^<http:\/\/custodian\.test\/consent\/unsubscribe\?s=[\w-]+&t=[\w-]+\.[\w-]+&lang=en>$/,
     );
     assert.doesNotMatch(values['List-Unsubscribe']!, /ann/i, 'the link does not carry the address');
     const url = values['List-Unsubscribe']!.slice(1, -1);

@@ -1,5 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Mailer } from '../mail/mailer.ts';
+import { createTranslator, type NoticeLanguage } from '../notice/i18n/translator.ts';
+import { mailLanguage, programNoticeLanguages } from '../notice/notice-languages.ts';
+import { findCurrentProgram } from '../program/current-program.ts';
 import type { WorkspaceScope } from '../store/workspace-scope.ts';
 import { suppressHashes } from './suppression.ts';
 import {
@@ -16,6 +19,14 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 export interface SubscribeItem {
   email: string;
   list: string;
+  /** The language of the page the person subscribed from (one the program publishes). */
+  lang?: NoticeLanguage;
+}
+
+/** The languages the program publishes its pages in (English before a program is pushed). */
+export async function subscriptionLanguages(scope: WorkspaceScope): Promise<NoticeLanguage[]> {
+  const doc = (await findCurrentProgram(scope))?.program.doc;
+  return doc ? programNoticeLanguages(doc) : ['en'];
 }
 
 export interface SubscribeResult {
@@ -28,7 +39,8 @@ export interface SubscribeResult {
 
 /**
  * Starts double opt-in for each address: a pending subscription and a confirmation e-mail
- * with a one-time link. Suppressed addresses are skipped: only the person can lift that.
+ * with a one-time link, in the language the person subscribed in (else the first published
+ * one), which the subscription keeps. Suppressed addresses are skipped: only the person can lift that.
  */
 export async function subscribe(
   scope: WorkspaceScope,
@@ -37,6 +49,7 @@ export async function subscribe(
   now: Date,
 ): Promise<SubscribeResult[]> {
   const secret = await workspaceSecret(scope);
+  const languages = await subscriptionLanguages(scope);
   const results: SubscribeResult[] = [];
   for (const item of items) {
     const out = (status: SubscribeResult['status'], detail: string) =>
@@ -68,10 +81,11 @@ export async function subscribe(
       continue;
     }
     const token = randomBytes(24).toString('base64url');
+    const lang = mailLanguage(item.lang ?? '', languages);
     if (existing) {
       await scope
         .updateTable('subscriptions')
-        .set({ status: 'pending', token_hash: tokenHash(token), email, source: context.source })
+        .set({ status: 'pending', token_hash: tokenHash(token), email, source: context.source, lang })
         .where('id', '=', existing.id)
         .execute();
     } else {
@@ -87,14 +101,16 @@ export async function subscribe(
           created_at: now,
           confirmed_at: null,
           unsubscribed_at: null,
+          lang,
         })
         .execute();
     }
-    const link = `${context.publicUrl}/consent/subscriptions/confirm?s=${scope.workspaceId}&t=${token}`;
+    const link = `${context.publicUrl}/consent/subscriptions/confirm?s=${scope.workspaceId}&t=${token}&lang=${lang}`;
+    const { t } = createTranslator(lang);
     const sent = await context.mailer.send({
       to: email,
-      subject: `Please confirm your subscription to ${item.list}`,
-      text: `Someone, hopefully you, asked to receive "${item.list}" e-mails at this address.\n\nTo confirm, open:\n${link}\n\nIf it was not you, ignore this message: nothing will be sent without your confirmation.`,
+      subject: t('subs.mailSubject', { list: item.list }),
+      text: t('subs.mailText', { list: item.list, link }),
       kind: 'transactional',
     });
     if (sent.accepted) out('succeeded', 'pending');
@@ -126,7 +142,8 @@ export async function confirmSubscription(
 
 /**
  * The `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058 one-click) header values a
- * mailer puts on a marketing message. The link carries a signed address hash, never the address.
+ * mailer puts on a marketing message. The link carries a signed address hash, never the address,
+ * and the language the person subscribed in (its page is shown in it while it is published).
  */
 export async function listUnsubscribeHeaders(
   scope: WorkspaceScope,
@@ -134,8 +151,16 @@ export async function listUnsubscribeHeaders(
   publicUrl: string,
 ): Promise<{ url: string; headers: Record<string, string> }> {
   const secret = await workspaceSecret(scope);
-  const token = signToken(secret, { h: addressHash(secret, input.email), l: input.list });
-  const url = `${publicUrl}/consent/unsubscribe?s=${scope.workspaceId}&t=${token}`;
+  const hash = addressHash(secret, input.email);
+  const token = signToken(secret, { h: hash, l: input.list });
+  const row = await scope
+    .selectFrom('subscriptions')
+    .select('lang')
+    .where('address_hash', '=', hash)
+    .where('list', '=', input.list)
+    .executeTakeFirst();
+  const lang = mailLanguage(row?.lang ?? '', await subscriptionLanguages(scope));
+  const url = `${publicUrl}/consent/unsubscribe?s=${scope.workspaceId}&t=${token}&lang=${lang}`;
   return {
     url,
     headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

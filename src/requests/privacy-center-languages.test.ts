@@ -204,4 +204,69 @@ describe('privacy center and its mails in the languages the program publishes (P
     assert.equal(rejected.status, 400);
     assert.match(await rejected.text(), /Der Code ist falsch oder abgelaufen\./);
   });
+
+  test('a subscription made from the German page: German mail, confirm and unsubscribe pages', async () => {
+    const refused = await h.request('POST', '/api/subscriptions', {
+      subscriptions: [{ email: 'paula@example.es', list: 'news', lang: 'es' }],
+    });
+    assert.equal(refused.status, 422);
+    const refusedBody = (await refused.json()) as { error: { details: { path: string }[] } };
+    assert.equal(refusedBody.error.details[0]!.path, 'body.subscriptions.0.lang');
+    const started = await h.request('POST', '/api/subscriptions', {
+      subscriptions: [{ email: 'jonas@example.de', list: 'news', lang: 'de' }],
+    });
+    assert.equal(started.status, 201, await started.text());
+    const mail = await h.smtp.waitFor((m) => m.to.includes('jonas@example.de'));
+    assert.equal(mail.subject, 'Bitte bestätigen Sie Ihr Abonnement von „news“');
+    assert.match(mailText(mail), /möchte an diese Adresse E-Mails der Liste „news“ erhalten/);
+    const link = linkIn(mail, '/consent/subscriptions/confirm').replace('http://privacy.test', '');
+    assert.match(link, /&lang=de$/);
+
+    const confirmPage = await h.app.request(link);
+    assert.equal(confirmPage.status, 200);
+    assert.equal(confirmPage.headers.get('content-language'), 'de');
+    const confirmHtml = await confirmPage.text();
+    assert.match(confirmHtml, /<html lang="de">/);
+    assert.match(confirmHtml, /<h1>Abonnement bestätigen<\/h1>/);
+    assert.match(
+      confirmHtml,
+      /action="\/consent\/subscriptions\/confirm\?s=[\w-]+&amp;t=[\w-]+&amp;lang=de"/,
+    );
+    assert.match(
+      confirmHtml,
+      /href="\/consent\/subscriptions\/confirm\?s=[\w-]+&amp;t=[\w-]+&amp;lang=fr" hreflang="fr"/,
+      'the switcher stays on the confirmation page',
+    );
+    assert.doesNotMatch(confirmHtml, /Confirm subscription/);
+    const confirmed = await h.app.request(link, { method: 'POST' });
+    assert.equal(confirmed.status, 200);
+    assert.match(await confirmed.text(), /Sie haben „news“ abonniert\./);
+    const usedAgain = await h.app.request(link, { method: 'POST' });
+    assert.equal(usedAgain.status, 410);
+    assert.match(
+      await usedAgain.text(),
+      /Dieser Bestätigungslink wurde bereits verwendet oder ist ungültig\./,
+    );
+
+    const headers = (await (
+      await h.request('POST', '/api/subscriptions/headers', { email: 'jonas@example.de', list: 'news' })
+    ).json()) as { url: string };
+    assert.match(headers.url, /&lang=de$/, 'the unsubscribe link is in the language subscribed in');
+    const unsubscribeLink = headers.url.replace('http://privacy.test', '');
+    const unsubscribePage = await h.app.request(unsubscribeLink);
+    const unsubscribeHtml = await unsubscribePage.text();
+    assert.match(unsubscribeHtml, /<h1>Abbestellen<\/h1>/);
+    assert.match(unsubscribeHtml, /Diese E-Mails nicht mehr erhalten\./);
+    const french = await h.app.request(unsubscribeLink.replace('&lang=de', ''), {
+      headers: { 'accept-language': 'fr-CH, de;q=0.5' },
+    });
+    assert.match(await french.text(), /<h1>Se désabonner<\/h1>/);
+    const unsubscribed = await h.app.request(unsubscribeLink, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    assert.equal(unsubscribed.status, 200);
+    assert.match(await unsubscribed.text(), /Sie erhalten keine E-Mails der Liste „news“ mehr\./);
+  });
 });

@@ -217,6 +217,8 @@ export interface SubscriptionsTable {
   created_at: Timestamp;
   confirmed_at: Timestamp | null;
   unsubscribed_at: Timestamp | null;
+  /** The language of the page the person subscribed from; the confirmation mail uses it. */
+  lang: Generated<string>;
 }
 
 export interface SuppressionsTable {

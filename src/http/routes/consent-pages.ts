@@ -13,6 +13,7 @@ import { confirmSubscription, unsubscribe } from '../../consent/subscriptions.ts
 import { checkSuppression, liftSuppressionBySubject, suppressAddresses } from '../../consent/suppression.ts';
 import { isEmailAddress } from '../../consent/workspace-secret.ts';
 import { escapeHtml } from '../../escape-html.ts';
+import type { MessageKey } from '../../notice/i18n/en.ts';
 import { createTranslator, type NoticeLanguage, type Translator } from '../../notice/i18n/translator.ts';
 import { chooseLanguage, programNoticeLanguages } from '../../notice/notice-languages.ts';
 import { languageSwitcher } from '../../notice/notice-page.ts';
@@ -55,14 +56,12 @@ async function prefPage(c: Context<AppEnv>, scope: WorkspaceScope): Promise<Pref
   return { lang, languages, t: createTranslator(lang).t };
 }
 
-/** The subscription confirmation and unsubscribe pages (/consent/…) stay English for now. */
-const english: PrefPage = { lang: 'en', languages: ['en'], t: createTranslator('en').t };
-
 /** A preference-center path in the page's language. */
 const at = (p: PrefPage, path: string) => esc(withLang(path, p.lang));
 
-function page(p: PrefPage, title: string, body: string): string {
-  const switcher = languageSwitcher(p.lang, p.languages, (l) => withLang('/privacy-center/preferences', l));
+/** A public page; its language switcher leads to `path` (a GET page) in each published language. */
+function page(p: PrefPage, title: string, body: string, path = '/privacy-center/preferences'): string {
+  const switcher = languageSwitcher(p.lang, p.languages, (l) => withLang(path, l));
   return `<!doctype html><html lang="${p.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>
 body{font:16px/1.5 system-ui,sans-serif;color:#111;max-width:760px;margin:32px auto;padding:0 16px}
@@ -363,71 +362,68 @@ export function registerConsentPages(app: Hono<AppEnv>): void {
     return c.redirect(withLang('/privacy-center/preferences', p.lang), 303);
   });
 
-  const tokenPage = (title: string, text: string, action: string, token: string, site: string) =>
-    page(
-      english,
-      title,
-      `<h1>${esc(title)}</h1><p>${esc(text)}</p><form method="post" action="${action}?s=${esc(site)}&amp;t=${esc(token)}"><button type="submit">${esc(title)}</button></form>`,
-    );
-
-  app.get('/consent/subscriptions/confirm', (c) =>
-    c.html(
-      tokenPage(
-        'Confirm subscription',
-        'Confirm that you want to receive these e-mails.',
-        '/consent/subscriptions/confirm',
-        c.req.query('t') ?? '',
-        c.req.query('s') ?? '',
-      ),
-    ),
-  );
-  app.post('/consent/subscriptions/confirm', async (c) => {
+  /**
+   * The subscription pages (/consent/…) are in the page language as the preference center's;
+   * the links in the mails carry `lang`, and the form posts keep it.
+   */
+  const linkPage = async (c: Context<AppEnv>) => {
+    const site = c.req.query('s') ?? '';
+    const token = c.req.query('t') ?? '';
     const scope = await publicWorkspace(c.get('services').store.db, c.req.query('s'));
-    const done = await confirmSubscription(scope, c.req.query('t') ?? '', c.get('services').clock());
-    if (!done)
-      return c.html(
-        page(
-          english,
-          'Link not valid',
-          '<h1>Link not valid</h1><p>This confirmation link was already used or is not valid.</p>',
-        ),
-        410,
-      );
+    return {
+      scope,
+      p: await prefPage(c, scope),
+      query: `?s=${encodeURIComponent(site)}&t=${encodeURIComponent(token)}`,
+    };
+  };
+  const tokenPage = async (c: Context<AppEnv>, action: string, title: MessageKey, text: MessageKey) => {
+    const { p, query } = await linkPage(c);
     return c.html(
       page(
-        english,
-        'Subscribed',
-        `<h1>Subscribed</h1><p class="ok" role="status">You are subscribed to ${esc(done.list)}. Every e-mail has a link to unsubscribe.</p>`,
+        p,
+        p.t(title),
+        `<h1>${esc(p.t(title))}</h1><p>${esc(p.t(text))}</p><form method="post" action="${at(p, `${action}${query}`)}"><button type="submit">${esc(p.t(title))}</button></form>`,
+        `${action}${query}`,
       ),
+    );
+  };
+  const resultPage = (
+    c: Context<AppEnv>,
+    p: PrefPage,
+    title: MessageKey,
+    html: string,
+    status: 200 | 400 | 410 = 200,
+  ) => c.html(page(p, p.t(title), `<h1>${esc(p.t(title))}</h1>${html}`), status);
+
+  app.get('/consent/subscriptions/confirm', (c) =>
+    tokenPage(c, '/consent/subscriptions/confirm', 'subs.confirmTitle', 'subs.confirmText'),
+  );
+  app.post('/consent/subscriptions/confirm', async (c) => {
+    const { scope, p } = await linkPage(c);
+    const done = await confirmSubscription(scope, c.req.query('t') ?? '', c.get('services').clock());
+    if (!done) return resultPage(c, p, 'subs.invalidTitle', `<p>${esc(p.t('subs.confirmInvalid'))}</p>`, 410);
+    return resultPage(
+      c,
+      p,
+      'subs.subscribedTitle',
+      `<p class="ok" role="status">${esc(p.t('subs.subscribed', { list: done.list }))}</p>`,
     );
   });
 
   app.get('/consent/unsubscribe', (c) =>
-    c.html(
-      tokenPage(
-        'Unsubscribe',
-        'Stop receiving these e-mails.',
-        '/consent/unsubscribe',
-        c.req.query('t') ?? '',
-        c.req.query('s') ?? '',
-      ),
-    ),
+    tokenPage(c, '/consent/unsubscribe', 'subs.unsubscribeTitle', 'subs.unsubscribeText'),
   );
   // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" to the link.
   app.post('/consent/unsubscribe', async (c) => {
-    const scope = await publicWorkspace(c.get('services').store.db, c.req.query('s'));
+    const { scope, p } = await linkPage(c);
     const done = await unsubscribe(scope, c.req.query('t') ?? '', c.get('services').clock());
     if (!done)
-      return c.html(
-        page(english, 'Link not valid', '<h1>Link not valid</h1><p>This unsubscribe link is not valid.</p>'),
-        400,
-      );
-    return c.html(
-      page(
-        english,
-        'Unsubscribed',
-        `<h1>Unsubscribed</h1><p class="ok" role="status">You will receive no more ${esc(done.list)} e-mails.</p>`,
-      ),
+      return resultPage(c, p, 'subs.invalidTitle', `<p>${esc(p.t('subs.unsubscribeInvalid'))}</p>`, 400);
+    return resultPage(
+      c,
+      p,
+      'subs.unsubscribedTitle',
+      `<p class="ok" role="status">${esc(p.t('subs.unsubscribed', { list: done.list }))}</p>`,
     );
   });
 }

@@ -18,11 +18,12 @@ import {
   recordRestriction,
   restrictionInputSchema,
 } from '../../consent/record-restriction.ts';
-import { listUnsubscribeHeaders, subscribe } from '../../consent/subscriptions.ts';
+import { listUnsubscribeHeaders, subscribe, subscriptionLanguages } from '../../consent/subscriptions.ts';
 import { checkSuppression, importSuppressionCsv, suppressAddresses } from '../../consent/suppression.ts';
 import { verifyLedger } from '../../consent/verify-ledger.ts';
 import { keyedHash, readToken, signToken, workspaceSecret } from '../../consent/workspace-secret.ts';
 import { AppError } from '../../errors.ts';
+import { noticeLanguages } from '../../notice/i18n/translator.ts';
 import { RateLimiter, rateLimitedError } from '../rate-limit.ts';
 import { type AppEnv, route } from '../route.ts';
 import { clientAddress, registerConsentPages } from './consent-pages.ts';
@@ -397,6 +398,12 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
             z.object({
               email: z.string().max(320),
               list: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a list key'),
+              lang: z
+                .enum(noticeLanguages)
+                .optional()
+                .describe(
+                  'Language of the page the person subscribed from, one the program publishes (notice.languages); the confirmation mail and pages use it. Default: the first published language',
+                ),
             }),
           )
           .min(1)
@@ -404,6 +411,23 @@ export function registerConsentRoutes(app: Hono<AppEnv>): void {
       }),
     },
     async ({ scope, body, services, audit }) => {
+      const languages = await subscriptionLanguages(scope);
+      const unpublished = body.subscriptions.flatMap((s, i) =>
+        s.lang && !languages.includes(s.lang)
+          ? [
+              {
+                path: `body.subscriptions.${i}.lang`,
+                message: `the program does not publish in "${s.lang}"; it publishes in ${languages.join(', ')}`,
+              },
+            ]
+          : [],
+      );
+      if (unpublished.length)
+        throw new AppError(
+          'validation_failed',
+          `invalid body: ${unpublished.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+          { details: unpublished },
+        );
       const results = await subscribe(
         scope,
         body.subscriptions,

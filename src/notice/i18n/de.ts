@@ -486,4 +486,19 @@ export const de: Partial<Record<MessageKey, string>> = {
   'prefs.mailSubject': 'Ihr Code für Ihre Datenschutzeinstellungen: {code}',
   'prefs.mailText':
     'Ihr Einmalcode lautet {code}. Er gilt {minutes} Minuten.\n\nHaben Sie ihn nicht angefordert, ignorieren Sie diese Nachricht.',
+  'subs.confirmTitle': 'Abonnement bestätigen',
+  'subs.confirmText': 'Bestätigen Sie, dass Sie diese E-Mails erhalten möchten.',
+  'subs.confirmInvalid': 'Dieser Bestätigungslink wurde bereits verwendet oder ist ungültig.',
+  'subs.invalidTitle': 'Link ungültig',
+  'subs.subscribedTitle': 'Abonniert',
+  'subs.subscribed':
+    'Sie haben „{list}“ abonniert. Jede E-Mail enthält einen Link, mit dem Sie das Abonnement beenden können.',
+  'subs.unsubscribeTitle': 'Abbestellen',
+  'subs.unsubscribeText': 'Diese E-Mails nicht mehr erhalten.',
+  'subs.unsubscribeInvalid': 'Dieser Link zum Abbestellen ist ungültig.',
+  'subs.unsubscribedTitle': 'Abbestellt',
+  'subs.unsubscribed': 'Sie erhalten keine E-Mails der Liste „{list}“ mehr.',
+  'subs.mailSubject': 'Bitte bestätigen Sie Ihr Abonnement von „{list}“',
+  'subs.mailText':
+    'Jemand, hoffentlich Sie, möchte an diese Adresse E-Mails der Liste „{list}“ erhalten.\n\nZum Bestätigen öffnen Sie:\n{link}\n\nWaren Sie es nicht, ignorieren Sie diese Nachricht: Ohne Ihre Bestätigung senden wir Ihnen nichts.',
 };

@@ -508,6 +508,21 @@ export const en = {
   'prefs.mailSubject': 'Your code for your privacy preferences: {code}',
   'prefs.mailText':
     'Your one-time code is {code}. It is valid for {minutes} minutes.\n\nIf you did not ask for it, ignore this message.',
+  // Marketing subscriptions: double opt-in confirmation, unsubscribe, and the confirmation mail.
+  'subs.confirmTitle': 'Confirm subscription',
+  'subs.confirmText': 'Confirm that you want to receive these e-mails.',
+  'subs.confirmInvalid': 'This confirmation link was already used or is not valid.',
+  'subs.invalidTitle': 'Link not valid',
+  'subs.subscribedTitle': 'Subscribed',
+  'subs.subscribed': 'You are subscribed to {list}. Every e-mail has a link to unsubscribe.',
+  'subs.unsubscribeTitle': 'Unsubscribe',
+  'subs.unsubscribeText': 'Stop receiving these e-mails.',
+  'subs.unsubscribeInvalid': 'This unsubscribe link is not valid.',
+  'subs.unsubscribedTitle': 'Unsubscribed',
+  'subs.unsubscribed': 'You will receive no more {list} e-mails.',
+  'subs.mailSubject': 'Please confirm your subscription to {list}',
+  'subs.mailText':
+    'Someone, hopefully you, asked to receive "{list}" e-mails at this address.\n\nTo confirm, open:\n{link}\n\nIf it was not you, ignore this message: nothing will be sent without your confirmation.',
 } as const;
 
 export type MessageKey = keyof typeof en;

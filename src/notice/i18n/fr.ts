@@ -492,4 +492,19 @@ export const fr: Partial<Record<MessageKey, string>> = {
   'prefs.mailSubject': 'Votre code pour vos préférences de confidentialité : {code}',
   'prefs.mailText':
     'Votre code à usage unique est {code}. Il est valable {minutes} minutes.\n\nSi vous ne l’avez pas demandé, ignorez ce message.',
+  'subs.confirmTitle': 'Confirmer l’abonnement',
+  'subs.confirmText': 'Confirmez que vous souhaitez recevoir ces e-mails.',
+  'subs.confirmInvalid': 'Ce lien de confirmation a déjà été utilisé ou n’est pas valide.',
+  'subs.invalidTitle': 'Lien non valide',
+  'subs.subscribedTitle': 'Abonnement confirmé',
+  'subs.subscribed':
+    'Votre abonnement à « {list} » est confirmé. Chaque e-mail contient un lien pour vous désabonner.',
+  'subs.unsubscribeTitle': 'Se désabonner',
+  'subs.unsubscribeText': 'Ne plus recevoir ces e-mails.',
+  'subs.unsubscribeInvalid': 'Ce lien de désabonnement n’est pas valide.',
+  'subs.unsubscribedTitle': 'Désabonnement effectué',
+  'subs.unsubscribed': 'Vous ne recevrez plus d’e-mails de la liste « {list} ».',
+  'subs.mailSubject': 'Veuillez confirmer votre abonnement à « {list} »',
+  'subs.mailText':
+    'Quelqu’un, vous sans doute, a demandé à recevoir les e-mails « {list} » à cette adresse.\n\nPour confirmer, ouvrez :\n{link}\n\nSi ce n’était pas vous, ignorez ce message : rien ne vous sera envoyé sans votre confirmation.',
 };
