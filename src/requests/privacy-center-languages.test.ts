@@ -205,6 +205,76 @@ describe('privacy center and its mails in the languages the program publishes (P
     assert.match(await rejected.text(), /Der Code ist falsch oder abgelaufen\./);
   });
 
+  test('POST /api/requests and OpenDSR take the language the person asked in', async () => {
+    const created = await h.request('POST', '/api/requests', {
+      type: 'access',
+      jurisdiction: 'gdpr',
+      identities: { email: 'lena@example.de' },
+      lang: 'de',
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    assert.equal(((await created.json()) as { lang: string }).lang, 'de');
+    const receipt = await h.smtp.waitFor(
+      (m) => m.to.includes('lena@example.de') && /erhalten/.test(m.subject),
+    );
+    assert.equal(receipt.subject, 'Wir haben Ihre Datenschutzanfrage erhalten');
+    const status = await h.app.request(
+      linkIn(receipt, '/privacy-center/status/').replace('http://privacy.test', ''),
+    );
+    assert.equal(status.status, 200);
+    assert.match(await status.text(), /<html lang="de">[\s\S]*Ihre Datenschutzanfrage/);
+
+    const unknown = await h.request('POST', '/api/requests', {
+      type: 'access',
+      jurisdiction: 'gdpr',
+      identities: { email: 'lena@example.de' },
+      lang: 'es',
+    });
+    assert.equal(unknown.status, 422);
+    assert.equal(
+      ((await unknown.json()) as { error: { details: { path: string }[] } }).error.details[0]!.path,
+      'body.lang',
+    );
+
+    const opendsr = await h.request('POST', '/opendsr/v2/requests', {
+      subject_request_id: '0b6f8c8e-6a3e-4b8e-9a1c-3d5e7f9a1b2c',
+      subject_request_type: 'erasure',
+      submitted_time: '2025-03-03T09:00:00Z',
+      subject_identities: [{ identity_type: 'email', identity_value: 'odile@example.fr' }],
+      lang: 'fr',
+    });
+    assert.equal(opendsr.status, 201, await opendsr.clone().text());
+    const french = await h.smtp.waitFor((m) => m.to.includes('odile@example.fr'));
+    assert.equal(french.subject, 'Nous avons reçu votre demande relative à vos données');
+
+    await publishIn(h, ['en', 'de']);
+    try {
+      const unpublished = await h.request('POST', '/api/requests', {
+        type: 'access',
+        jurisdiction: 'gdpr',
+        identities: { email: 'lena@example.de' },
+        lang: 'fr',
+      });
+      assert.equal(unpublished.status, 422);
+      const error = (
+        (await unpublished.json()) as { error: { details: { path: string; message: string }[] } }
+      ).error.details[0]!;
+      assert.equal(error.path, 'body.lang');
+      assert.match(error.message, /does not publish in "fr"; it publishes in en, de/);
+    } finally {
+      await publishIn(h, ['en', 'fr', 'de']);
+    }
+
+    const openapi = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, { post: { requestBody: { content: Record<string, { schema: unknown }> } } }>;
+    };
+    const body = JSON.stringify(
+      openapi.paths['/api/requests']!.post.requestBody.content['application/json']!.schema,
+    );
+    assert.match(body, /"lang":\{[^}]*"enum":\["en","fr","de"\]/);
+    assert.match(body, /its mails and status page are written in it/);
+  });
+
   test('a subscription made from the German page: German mail, confirm and unsubscribe pages', async () => {
     const refused = await h.request('POST', '/api/subscriptions', {
       subscriptions: [{ email: 'paula@example.es', list: 'news', lang: 'es' }],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noticeLanguages } from '../notice/i18n/translator.ts';
 import { requestType } from '../program/schema.ts';
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
@@ -56,6 +57,14 @@ export const agentSchema = z.strictObject({
 });
 
 /** A request as the company's app or the privacy center submits it (validated at the edge). */
+/** The language the person asked in: the request's mails and status page use it. */
+export const requestLanguage = z
+  .enum(noticeLanguages)
+  .optional()
+  .describe(
+    'Language the person made the request in, one the program publishes (notice.languages); its mails and status page are written in it. Default: the first published language',
+  );
+
 export const submitRequestSchema = z.strictObject({
   type: requestType,
   jurisdiction: z.enum(['gdpr', 'uk_gdpr', 'ccpa']),
@@ -67,6 +76,7 @@ export const submitRequestSchema = z.strictObject({
   agent: agentSchema.optional(),
   /** The caller's own id for the request (OpenDSR subject_request_id). */
   external_id: shortText(200).optional(),
+  lang: requestLanguage,
 });
 export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;
 

@@ -26,7 +26,7 @@ export interface SubmitOptions {
   actor: RequestActor;
   /** An authorized agent's signed permission (privacy center upload). */
   permission?: PermissionFile | undefined;
-  /** The language of the page it was made on (privacy center); else the program's first. */
+  /** The language of the page it was made on (privacy center); else `lang` of the input, else the program's first. */
   lang?: NoticeLanguage | undefined;
 }
 
@@ -55,6 +55,13 @@ export async function submitRequest(
   if (!current)
     throw new AppError('unavailable', 'requests cannot be taken yet: no privacy program has been published');
   const doc = current.program.doc;
+  const languages = programNoticeLanguages(doc);
+  if (input.lang && !languages.includes(input.lang)) {
+    throw invalid(
+      'body.lang',
+      `the program does not publish in "${input.lang}"; it publishes in ${languages.join(', ')}`,
+    );
+  }
   const jurisdiction = doc.jurisdictions.find((j) => j.code === input.jurisdiction);
   if (!jurisdiction) {
     throw invalid(
@@ -186,7 +193,7 @@ export async function submitRequest(
       closed_response: null,
       program_version: current.version,
       external_id: input.external_id ?? null,
-      lang: options.lang ?? programNoticeLanguages(doc)[0] ?? 'en',
+      lang: input.lang ?? options.lang ?? languages[0] ?? 'en',
       updated_at: now,
     })
     .execute();

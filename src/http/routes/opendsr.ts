@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import { findDefaultWorkspace } from '../../governance/default-workspace.ts';
 import { findCurrentProgram } from '../../program/current-program.ts';
 import { cancelRequest } from '../../requests/decide-request.ts';
+import { requestLanguage } from '../../requests/request-input.ts';
 import type { RequestRow } from '../../requests/request-record.ts';
 import { typesOffered } from '../../requests/request-types.ts';
 import { submitRequest } from '../../requests/submit-request.ts';
@@ -32,6 +33,8 @@ const openDsrRequest = z.object({
   api_version: z.string().max(10).optional(),
   property_id: z.string().max(200).optional(),
   status_callback_urls: z.array(z.url()).max(5).optional(),
+  /** Custodian's addition: the language the person asked in (see POST /api/requests). */
+  lang: requestLanguage,
 });
 
 function openDsrStatus(state: RequestRow['state']): string {
@@ -124,6 +127,7 @@ export function registerOpenDsrRoutes(app: Hono<AppEnv>): void {
           identities: identities as never,
           details: {},
           external_id: body.subject_request_id,
+          lang: body.lang,
         },
         { channel: 'opendsr', actor: { id: auth.actorId, role: auth.role } },
       );
