@@ -284,7 +284,13 @@ test('each subscriber is mailed in the language of the page they subscribed from
     deText,
     new RegExp(`Claromentis hat Version ${v.version} seiner Datenschutzerklärung veröffentlicht`),
   );
-  assert.match(deText, /Was sich ändert:\r?\n- .*quote/i, 'the change summary as recorded');
+  const deChange = /Was sich ändert:\r?\n(- .*)/.exec(deText)?.[1] ?? '';
+  assert.match(
+    deChange,
+    /^- „[^“]*quote[^“]*“: Speicherdauer: bisher „[^“]+“ \(P10Y\), jetzt „[^“]+“ \(P11Y\) \(Daten werden länger gespeichert als bisher\)$/i,
+    'Custodian’s words about the change in German, the activity’s name and retention wording as written',
+  );
+  assert.doesNotMatch(deChange, /changed from|kept longer/);
   assert.match(deText, new RegExp(`Die neue Erklärung lesen: \\S+/privacy/v/${v.version}\\?lang=de\\s`));
   assert.match(deText, /Alle Änderungen ansehen: \S+&lang=de\s/);
   assert.match(linkIn(de, '/privacy/unsubscribe'), /&lang=de$/);

@@ -4,6 +4,7 @@ import type { Database } from '../../store/schema.ts';
 import type { WorkspaceScope } from '../../store/workspace-scope.ts';
 import { formatDate } from '../compose-notice.ts';
 import { createTranslator, type NoticeLanguage } from '../i18n/translator.ts';
+import { changeInLanguage } from '../versions/classify-changes.ts';
 import { getNoticeVersion, type NoticeVersionWithContent } from '../versions/notice-versions.ts';
 import { subscriberMailLanguage, unsubscribeLink } from './notice-subscriptions.ts';
 
@@ -189,8 +190,12 @@ function versionLinks(v: NoticeVersionWithContent, publicUrl: string, lang?: Not
   };
 }
 
-const changeLines = (changes: NoticeVersionWithContent['changes']) =>
-  changes.map((c) => `- ${c.summary} (${c.reason})`);
+/** One line per change, Custodian's words in `lang` (the company's names and wording as written). */
+const changeLines = (changes: NoticeVersionWithContent['changes'], lang: NoticeLanguage) =>
+  changes.map((c) => {
+    const { summary, reason } = changeInLanguage(c, lang);
+    return `- ${summary} (${reason})`;
+  });
 
 const contactOf = (v: NoticeVersionWithContent) =>
   v.model.controller.privacy.email ?? v.model.controller.dpo?.email;
@@ -211,7 +216,10 @@ function subscriberMessage(v: NoticeVersionWithContent, publicUrl: string, lang:
       t('notify.intro', params),
       '',
       t('notify.changes'),
-      ...changeLines(v.changes.filter((c) => c.material)),
+      ...changeLines(
+        v.changes.filter((c) => c.material),
+        lang,
+      ),
       '',
       t('notify.read', { link: links.read }),
       ...(links.diff ? [t('notify.diff', { link: links.diff })] : []),
@@ -234,7 +242,10 @@ function customerMessage(v: NoticeVersionWithContent, publicUrl: string) {
     text: [
       `${org} processes personal data on your organisation's behalf. Version ${version} of our privacy notice, effective ${date}, changes that processing:`,
       '',
-      ...changeLines(v.changes.filter((c) => c.material && c.affectsCustomers)),
+      ...changeLines(
+        v.changes.filter((c) => c.material && c.affectsCustomers),
+        'en',
+      ),
       '',
       `Read the new notice: ${links.read}`,
       ...(links.diff ? [`See every change: ${links.diff}`] : []),
