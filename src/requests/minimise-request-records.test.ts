@@ -5,11 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PgBoss } from 'pg-boss';
 import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
-import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
+import { shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
 import { jobStarters } from '../jobs/job-queue.ts';
 import { mailText } from '../testing/smtp.ts';
 import { denialReasonLabels } from './request-types.ts';
-import { type RequestHarness, requestHarness } from './testing/request-fixture.ts';
+import { type ShopHarness, shopRequestHarness } from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
 type Json = Record<string, any>;
@@ -17,21 +17,16 @@ type Json = Record<string, any>;
 const skip = await shopUnavailable();
 
 describe('closed requests lose their personal data after the records period', { skip }, () => {
-  let shop: ShopFixture;
-  let h: RequestHarness;
+  let h: ShopHarness;
   before(async () => {
-    shop = await createShop();
-    h = await requestHarness({ connections: { overrides: shop.connectors } });
+    h = await shopRequestHarness();
     const settings = await h.request('PUT', '/api/requests/settings', {
       manual_approval: { access: true, erasure: true },
       records_kept_months: 12,
     });
     assert.equal(settings.status, 200, await settings.clone().text());
   });
-  after(async () => {
-    await h?.close();
-    await shop?.drop();
-  });
+  after(() => h?.close());
 
   const json = async (res: Response | Promise<Response>) => (await (await res).json()) as Json;
   const submit = (body: Json) => json(h.request('POST', '/api/requests', body));

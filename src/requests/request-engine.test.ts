@@ -3,14 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import type { Connector } from '../connectors/connector.ts';
 import { AppError } from '../errors.ts';
 import { crashTestPolicy } from '../execution/fixtures/policies.ts';
-import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
+import { shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
 import { readZip } from '../execution/testing/read-zip.ts';
 import { mailText } from '../testing/smtp.ts';
 import { configureRequestServices } from './request-services.ts';
 import {
   customerRoutedProgramBundle,
-  type RequestHarness,
-  requestHarness,
+  type ShopHarness,
+  shopRequestHarness,
 } from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
@@ -19,17 +19,12 @@ type Json = Record<string, any>;
 const skip = await shopUnavailable();
 
 describe('requests run by the execution engine on a real PostgreSQL + MariaDB shop', { skip }, () => {
-  let shop: ShopFixture;
-  let h: RequestHarness;
+  let h: ShopHarness;
   before(async () => {
-    shop = await createShop();
-    h = await requestHarness({ connections: { overrides: shop.connectors }, erasurePolicy: crashTestPolicy });
+    h = await shopRequestHarness({ erasurePolicy: crashTestPolicy });
     await h.request('PUT', '/api/requests/settings', { manual_approval: { access: true, erasure: true } });
   });
-  after(async () => {
-    await h?.close();
-    await shop?.drop();
-  });
+  after(() => h?.close());
 
   const linkIn = (text: string, path: string) =>
     text.match(new RegExp(`http://privacy\\.test(${path}[^\\s]+)`))![1]!;
@@ -84,7 +79,7 @@ describe('requests run by the execution engine on a real PostgreSQL + MariaDB sh
     const customers = dry.collections.find((c: Json) => c.collection === 'shop:customers');
     assert.equal(customers.rows, 1);
     assert.equal(
-      (await shop.sql("SELECT name FROM customers WHERE email = 'bob@example.com'"))[0]?.name,
+      (await h.shop.sql("SELECT name FROM customers WHERE email = 'bob@example.com'"))[0]?.name,
       'Bob Builder',
     );
 
@@ -93,7 +88,7 @@ describe('requests run by the execution engine on a real PostgreSQL + MariaDB sh
     ).json()) as Json;
     assert.equal(done.state, 'completed', JSON.stringify(done.result));
     assert.notEqual(
-      (await shop.sql("SELECT count(*)::int AS n FROM customers WHERE name = 'Bob Builder'"))[0]?.n,
+      (await h.shop.sql("SELECT count(*)::int AS n FROM customers WHERE name = 'Bob Builder'"))[0]?.n,
       1,
     );
     assert.ok(done.result.recipients_notified.length > 0);
@@ -102,7 +97,7 @@ describe('requests run by the execution engine on a real PostgreSQL + MariaDB sh
   });
 
   test('a failed system fails the request; the retry re-runs only what failed', async () => {
-    const crm = shop.connectors.crm!;
+    const crm = h.shop.connectors.crm!;
     let broken = true;
     const flaky: Connector = {
       ...crm,
@@ -115,7 +110,7 @@ describe('requests run by the execution engine on a real PostgreSQL + MariaDB sh
       delete: (r) => (broken ? Promise.reject(new AppError('unavailable', 'CRM is down')) : crm.delete(r)),
     };
     configureRequestServices(h.services, {
-      connections: { overrides: { ...shop.connectors, crm: flaky } },
+      connections: { overrides: { ...h.shop.connectors, crm: flaky } },
       erasurePolicy: crashTestPolicy,
     });
     const created = (await (
@@ -135,19 +130,19 @@ describe('requests run by the execution engine on a real PostgreSQL + MariaDB sh
     );
 
     broken = false;
-    shop.queries.length = 0;
+    h.shop.queries.length = 0;
     const retried = (await (
       await h.request('POST', `/api/requests/${created.id}/retry`, undefined, h.keys.reviewer)
     ).json()) as Json;
     assert.equal(retried.state, 'completed', JSON.stringify(retried.result));
-    const writes = shop.queries.filter((q) => /^\s*(UPDATE|DELETE)/i.test(q));
+    const writes = h.shop.queries.filter((q) => /^\s*(UPDATE|DELETE)/i.test(q));
     assert.ok(writes.length > 0);
     assert.ok(
       writes.every((q) => !/"customers"|"orders"|"addresses"/.test(q)),
       `only CRM writes on retry, got: ${writes.join(' | ')}`,
     );
     configureRequestServices(h.services, {
-      connections: { overrides: shop.connectors },
+      connections: { overrides: h.shop.connectors },
       erasurePolicy: crashTestPolicy,
     });
   });

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
+import { shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
 import { readZip } from '../execution/testing/read-zip.ts';
 import { mailText, type ReceivedMail } from '../testing/smtp.ts';
-import { type RequestHarness, requestHarness, requestProgramBundle } from './testing/request-fixture.ts';
+import {
+  type RequestHarness,
+  requestHarness,
+  requestProgramBundle,
+  type ShopHarness,
+  shopRequestHarness,
+} from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
 type Json = Record<string, any>;
@@ -241,16 +247,11 @@ describe('the status page of a request, from the link in its mails (PGlite, real
 const skip = await shopUnavailable();
 
 describe('the status page of a completed access request (PostgreSQL + MariaDB shop)', { skip }, () => {
-  let shop: ShopFixture;
-  let h: RequestHarness;
+  let h: ShopHarness;
   before(async () => {
-    shop = await createShop();
-    h = await requestHarness({ connections: { overrides: shop.connectors } });
+    h = await shopRequestHarness();
   });
-  after(async () => {
-    await h?.close();
-    await shop?.drop();
-  });
+  after(() => h?.close());
 
   test('completed with the download link, which works once, shared with the emailed link', async () => {
     const created = (await (

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createShop, type ShopFixture, shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
+import { shopUnavailable } from '../execution/fixtures/shop-fixture.ts';
 import { mailText } from '../testing/smtp.ts';
 import {
   customerRoutedProgramBundle,
-  type RequestHarness,
-  requestHarness,
+  type ShopHarness,
+  shopRequestHarness,
 } from './testing/request-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
@@ -14,16 +14,11 @@ type Json = Record<string, any>;
 const skip = await shopUnavailable();
 
 describe('corrections on the privacy center: by kind of data, pre-filled for the reviewer', { skip }, () => {
-  let shop: ShopFixture;
-  let h: RequestHarness;
+  let h: ShopHarness;
   before(async () => {
-    shop = await createShop();
-    h = await requestHarness({ connections: { overrides: shop.connectors } });
+    h = await shopRequestHarness();
   });
-  after(async () => {
-    await h?.close();
-    await shop?.drop();
-  });
+  after(() => h?.close());
 
   const post = (fields: Record<string, string>) => {
     const form = new FormData();
@@ -126,14 +121,14 @@ describe('corrections on the privacy center: by kind of data, pre-filled for the
       await h.request('POST', `/api/requests/${id}/approve`, {}, h.keys.reviewer)
     ).json()) as Json;
     assert.equal(done.state, 'completed', JSON.stringify(done.result));
-    assert.deepEqual(await shop.sql("SELECT name FROM customers WHERE email = 'alice@example.com'"), [
+    assert.deepEqual(await h.shop.sql("SELECT name FROM customers WHERE email = 'alice@example.com'"), [
       { name: 'Alice Smith' },
     ]);
-    assert.deepEqual(await shop.sql('SELECT city FROM addresses WHERE id = 1'), [{ city: 'Dublin' }]);
-    assert.deepEqual(await shop.sql('SELECT holder_name FROM payment_cards WHERE customer_id = 1'), [
+    assert.deepEqual(await h.shop.sql('SELECT city FROM addresses WHERE id = 1'), [{ city: 'Dublin' }]);
+    assert.deepEqual(await h.shop.sql('SELECT holder_name FROM payment_cards WHERE customer_id = 1'), [
       { holder_name: 'A LIDDELL' },
     ]);
-    const [loyalty] = await shop.mysql('SELECT nickname FROM loyalty_accounts WHERE id = 10');
+    const [loyalty] = await h.shop.mysql('SELECT nickname FROM loyalty_accounts WHERE id = 10');
     assert.equal(loyalty?.nickname, 'Alicat');
     // Closed: the correction can no longer change.
     assert.equal((await put(id, { 'shop:customers.name': 'x' })).status, 409);
@@ -151,7 +146,7 @@ describe('corrections on the privacy center: by kind of data, pre-filled for the
       await h.request('POST', `/api/requests/${id}/approve`, {}, h.keys.reviewer)
     ).json()) as Json;
     assert.equal(done.state, 'completed', JSON.stringify(done.result));
-    assert.deepEqual(await shop.sql("SELECT phone FROM customers WHERE email = 'bob@example.com'"), [
+    assert.deepEqual(await h.shop.sql("SELECT phone FROM customers WHERE email = 'bob@example.com'"), [
       { phone: '+353 1 999' },
     ]);
   });
@@ -186,7 +181,7 @@ describe('corrections on the privacy center: by kind of data, pre-filled for the
     });
     assert.equal(approved.status, 200);
     assert.equal((await get(created.id)).state, 'completed');
-    assert.deepEqual(await shop.sql("SELECT name FROM customers WHERE email = 'carol@example.com'"), [
+    assert.deepEqual(await h.shop.sql("SELECT name FROM customers WHERE email = 'carol@example.com'"), [
       { name: 'Carol Danvers' },
     ]);
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadShopProgram } from '../../execution/fixtures/shop-fixture.ts';
+import { createShop, loadShopProgram, type ShopFixture } from '../../execution/fixtures/shop-fixture.ts';
 import type { ErasurePolicy } from '../../execution/masking.ts';
 import { createApiKey } from '../../governance/api-keys.ts';
 import { bootstrapWorkspace } from '../../governance/workspaces.ts';
@@ -97,14 +97,14 @@ export interface RequestHarness {
   close(): Promise<void>;
 }
 
-export async function requestHarness(
-  options: {
-    connections?: EngineConnections;
-    erasurePolicy?: ErasurePolicy;
-    start?: string;
-    program?: Record<string, unknown>;
-  } = {},
-): Promise<RequestHarness> {
+export interface HarnessOptions {
+  connections?: EngineConnections;
+  erasurePolicy?: ErasurePolicy;
+  start?: string;
+  program?: Record<string, unknown>;
+}
+
+export async function requestHarness(options: HarnessOptions = {}): Promise<RequestHarness> {
   const store = await memoryStore();
   const smtp = await startTestSmtp();
   const clock = testClock(options.start ?? '2025-03-03T10:00:00Z');
@@ -147,6 +147,26 @@ export async function requestHarness(
       await smtp.close();
       await store.close();
       await rm(packageDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ShopHarness extends RequestHarness {
+  shop: ShopFixture;
+}
+
+/** A request harness whose engine reaches a fresh shop (PostgreSQL and MariaDB); `close()` drops it too. */
+export async function shopRequestHarness(
+  options: Omit<HarnessOptions, 'connections'> = {},
+): Promise<ShopHarness> {
+  const shop = await createShop();
+  const h = await requestHarness({ ...options, connections: { overrides: shop.connectors } });
+  return {
+    ...h,
+    shop,
+    async close() {
+      await h.close();
+      await shop.drop();
     },
   };
 }
