@@ -93,8 +93,14 @@ try {
      FROM generate_series(1, $2::int) i`,
     [ws, events, now],
   );
-  // The ledger writer keeps per-day counts as it appends; events seeded by hand are counted
-  // as migration 0411 counts existing events.
+  // The ledger writer keeps per-day counts as it appends, and the chain head says how far they
+  // go; events seeded by hand are counted as migration 0411 counts existing events, and the
+  // head is set as the writer leaves it (counted up to its last event).
+  await client.query(
+    `INSERT INTO consent_chain_heads (workspace_id, seq, hash, counted_seq)
+     VALUES ($1, 1000000000 + $2::bigint, '', 1000000000 + $2::bigint)`,
+    [ws, events],
+  );
   await client.query(
     `INSERT INTO consent_daily_counts (workspace_id, day, notice_key, granted, denied)
      SELECT p.workspace_id, p.day, c.key, coalesce(sum(p.n) FILTER (WHERE c.granted), 0),
@@ -242,7 +248,9 @@ ${others.toLocaleString('en')} suppressions and ${others.toLocaleString('en')} a
 Audited reads (history, suppression search) also append a hash-chained audit entry per call.
 Tables are VACUUM ANALYZEd after seeding, as autovacuum leaves them. The stats call reads
 the per-day counts the ledger writer keeps (one row per day and notice, written with the
-events), not the ~82,000 events in the window; the hand query reads the same counts.
+events), not the ~82,000 events in the window, plus any events past the chain head's
+\`counted_seq\` (none here: the head is seeded as the writer leaves it), in one repeatable-read
+snapshot; the hand query reads the same counts.
 
 | Call | API p50 | API p95 | Hand SQL p50 | Ratio | p95 < 100 ms |
 |---|---|---|---|---|---|

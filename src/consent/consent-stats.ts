@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
-import type { WorkspaceScope } from '../store/workspace-scope.ts';
+import { WorkspaceScope } from '../store/workspace-scope.ts';
 import { currentConsentProgram } from './current-purposes.ts';
 import { eventChoices } from './ledger-writer.ts';
 
@@ -42,8 +42,19 @@ export async function consentStats(
   const ws = scope.workspaceId;
   // What the ledger writer has counted, less counted events stamped after `now` (a clock set
   // back), plus events not counted yet (appended by a writer of an earlier version: see 0740).
-  const counted = sql`(SELECT coalesce(max(counted_seq), 0) FROM consent_chain_heads WHERE workspace_id = ${ws})`;
-  const rows = await sql<{ date: string; key: string; granted: string | number; denied: string | number }>`
+  // counted_seq is read first, as a value: the planner then sees that (almost) no event lies
+  // past it and reads those by seq, rather than scanning the window's events by time. Both
+  // reads see one snapshot, so a batch committed in between is counted once.
+  const rows = await scope.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const head = await new WorkspaceScope(trx, ws)
+        .selectFrom('consent_chain_heads')
+        .select('counted_seq')
+        .executeTakeFirst();
+      const counted = Number(head?.counted_seq ?? 0);
+      return sql<{ date: string; key: string; granted: string | number; denied: string | number }>`
     SELECT to_char(day, 'YYYY-MM-DD') AS date, notice_key AS key, granted, denied
     FROM consent_daily_counts
     WHERE workspace_id = ${ws} AND day >= ${dates[0]}::date AND day <= ${dates.at(-1)}::date
@@ -54,7 +65,8 @@ export async function consentStats(
     UNION ALL
     SELECT to_char(day, 'YYYY-MM-DD'), key, count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted)
     FROM (${eventChoices(sql`e.workspace_id = ${ws} AND e.seq > ${counted} AND e.at >= ${from} AND e.at <= ${options.now}`)}) c
-    GROUP BY 1, 2`.execute(scope.db);
+    GROUP BY 1, 2`.execute(trx);
+    });
   const names = new Map<string, string>();
   try {
     const { program } = await currentConsentProgram(scope);
