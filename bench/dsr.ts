@@ -19,6 +19,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     samples: { type: 'string', default: '200' },
     keep: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
   },
 });
 const scale = Number(values.scale);
@@ -385,6 +386,10 @@ async function main() {
     start >= 0
       ? `${existing.slice(0, start)}${section}${next >= 0 ? `\n${existing.slice(next)}` : ''}`
       : `${existing.trimEnd()}\n\n${section}`;
+  if (values['no-write']) {
+    console.log('--no-write: BENCHMARKS.md left as it was');
+    return;
+  }
   await writeFile(file, updated);
   console.log(`wrote ${file}`);
 }
